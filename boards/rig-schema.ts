@@ -1,0 +1,63 @@
+import Type, { type Static } from "typebox";
+
+const Id = Type.String({ pattern: "^[A-Za-z0-9_-]{1,32}$" });
+
+/** raw → physical: value = gain · raw + offset, in the channel's unit. */
+export const LinearCalibration = Type.Object({
+  kind: Type.Literal("linear"),
+  gain: Type.Number(),
+  offset: Type.Number(),
+});
+
+const ChannelBase = {
+  id: Id,
+  /** BDF-style column name, quantity and unit: cell_pressure_pa, surface_temperature_celsius, ... */
+  quantity: Type.String({ pattern: "^[a-z][a-z0-9_]*$" }),
+  /** Unit symbol for people: Pa, degC, V, A, N/m. */
+  unit: Type.String({ minLength: 1 }),
+  rate_hz: Type.Number({ minimum: 0.1 }),
+  calibration: LinearCalibration,
+};
+
+export const Ads1115Channel = Type.Object({
+  ...ChannelBase,
+  sensor: Type.Literal("ads1115"),
+  bus: Type.String({ pattern: "^I2C[1-3]$" }),
+  address: Type.Integer({ minimum: 0x48, maximum: 0x4b }),
+  input: Type.Union(["AIN0", "AIN1", "AIN2", "AIN3", "AIN0-AIN1", "AIN0-AIN3", "AIN1-AIN3", "AIN2-AIN3"].map((s) => Type.Literal(s))),
+  range_V: Type.Union([6.144, 4.096, 2.048, 1.024, 0.512, 0.256].map((v) => Type.Literal(v))),
+});
+
+export const SyntheticChannel = Type.Object({
+  ...ChannelBase,
+  sensor: Type.Literal("synthetic"),
+  shape: Type.Union([Type.Literal("sine"), Type.Literal("ramp"), Type.Literal("step")]),
+  amplitude: Type.Number(),
+  period_s: Type.Number({ exclusiveMinimum: 0 }),
+  offset: Type.Number(),
+});
+
+export const ChannelConfig = Type.Union([Ads1115Channel, SyntheticChannel]);
+export type ChannelConfig = Static<typeof ChannelConfig>;
+
+/** One rig: which board, where it publishes, and what it samples. Embedded in the bundle as its default. */
+export const RigConfig = Type.Object({
+  rig: Id,
+  board: Type.String(),
+  /** Defaults to the board's serial number. */
+  board_id: Type.Optional(Id),
+  broker: Type.Object({
+    host: Type.String({ minLength: 1 }),
+    port: Type.Integer({ minimum: 1, maximum: 65535 }),
+    keepalive_s: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600 })),
+    /** The password never goes in this file: it comes from the environment or a secrets file at flash time. */
+    username: Type.Optional(Type.String()),
+  }),
+  wifi: Type.Optional(Type.Object({ ssid: Type.String({ minLength: 1 }) })),
+  /** Frames are cut every frame_s seconds. */
+  frame_s: Type.Number({ minimum: 0.1, maximum: 60 }),
+  channels: Type.Array(ChannelConfig, { minItems: 1, maxItems: 16 }),
+});
+export type RigConfig = Static<typeof RigConfig>;
+export type Ads1115Channel = Static<typeof Ads1115Channel>;
+export type SyntheticChannel = Static<typeof SyntheticChannel>;
