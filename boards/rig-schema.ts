@@ -1,6 +1,5 @@
 import Type, { type Static } from "typebox";
-
-const Id = Type.String({ pattern: "^[A-Za-z0-9_-]{1,32}$" });
+import { Id } from "../protocol/schema/id.ts";
 
 /** raw → physical: value = gain · raw + offset, in the channel's unit. */
 export const LinearCalibration = Type.Object({

@@ -1,0 +1,115 @@
+import { decodeSamples } from "../../protocol/decode/block.ts";
+import { decodeMessage, isDecodableKind } from "../../protocol/decode/message.ts";
+import { toPhysical } from "../../protocol/decode/physical.ts";
+import type { DecodeError } from "../../protocol/decode/result.ts";
+import { sampleTimes_us } from "../../protocol/decode/sample-times.ts";
+import type { Data } from "../../protocol/schema/data.ts";
+import { parseTopic, type Topic } from "../../protocol/schema/topics.ts";
+import type { ChannelSamples, SampleStore } from "../store/store.ts";
+import type { BoardRegistry, BoardState } from "./board-registry.ts";
+import type { BridgeEvent, LiveChannel } from "./events.ts";
+import type { Quarantine } from "./quarantine.ts";
+import type { SequenceTracker } from "./sequence-tracker.ts";
+
+/** Running totals of what the bridge did with the messages it received. */
+export interface IngestCounts {
+  received: number;
+  framesStored: number;
+  samplesStored: number;
+  /** Messages of kinds this bridge does not handle yet, by kind. */
+  ignored: Record<string, number>;
+}
+
+/** Everything one message needs: narrow on purpose, so ingestion runs without MQTT in tests. */
+export interface IngestContext {
+  store: SampleStore;
+  boards: BoardRegistry;
+  sequences: SequenceTracker;
+  quarantine: Quarantine;
+  counts: IngestCounts;
+  emit: (event: BridgeEvent) => void;
+}
+
+/** Handles one MQTT message. Never throws: bad input and failed writes end up in the quarantine. */
+export async function ingest(ctx: IngestContext, topicName: string, payload: Uint8Array): Promise<void> {
+  ctx.counts.received++;
+  const topic = parseTopic(topicName);
+  if (!topic.ok) {
+    ctx.quarantine.add(topicName, payload, { code: "topic", message: topic.message });
+    return;
+  }
+  if (!isDecodableKind(topic.kind)) {
+    ctx.counts.ignored[topic.kind] = (ctx.counts.ignored[topic.kind] ?? 0) + 1;
+    return;
+  }
+  // An empty payload on a retained topic is how a retained message is cleared, not a message.
+  if (payload.length === 0 && topic.kind !== "data") return;
+  const reject = (error: DecodeError) => ctx.quarantine.add(topicName, payload, error);
+  try {
+    switch (topic.kind) {
+      case "birth":
+        return await ingestBirth(ctx, topic, payload, reject);
+      case "death":
+        return ingestDeath(ctx, topic, payload, reject);
+      case "data":
+        return await ingestData(ctx, topic, payload, reject);
+    }
+  } catch (err) {
+    reject({ code: "store", message: `${topic.kind} from board "${topic.board}" could not be stored: ${err instanceof Error ? err.message : String(err)}` });
+  }
+}
+
+type Reject = (error: DecodeError) => void;
+
+async function ingestBirth(ctx: IngestContext, topic: Topic, payload: Uint8Array, reject: Reject): Promise<void> {
+  const decoded = decodeMessage("birth", payload, { topic });
+  if (!decoded.ok) return reject(decoded.error);
+  const birth = decoded.message;
+  ctx.boards.setBirth(topic.rig, topic.board, birth);
+  ctx.sequences.begin(topic.board, birth.boot, birth.seq);
+  await ctx.store.writeBirth(topic.rig, topic.board, birth);
+  ctx.emit({ type: "birth", rig: topic.rig, board: topic.board, birth });
+}
+
+function ingestDeath(ctx: IngestContext, topic: Topic, payload: Uint8Array, reject: Reject): void {
+  const decoded = decodeMessage("death", payload);
+  if (!decoded.ok) return reject(decoded.error);
+  if (ctx.boards.markDead(topic.board, decoded.message.b)) {
+    ctx.emit({ type: "death", rig: topic.rig, board: topic.board, boot: decoded.message.b });
+  }
+}
+
+async function ingestData(ctx: IngestContext, topic: Topic, payload: Uint8Array, reject: Reject): Promise<void> {
+  const board = ctx.boards.get(topic.board);
+  if (board === undefined) {
+    return reject({ code: "no_birth", message: `data from board "${topic.board}" before any birth; its samples cannot be read without the birth's channels and calibration` });
+  }
+  const decoded = decodeMessage("data", payload, { birth: board.birth });
+  if (!decoded.ok) return reject(decoded.error);
+  const frame = decoded.message;
+  if (ctx.sequences.observe(topic.board, frame.b, frame.s) === "duplicate") return;
+  const samples = convert(frame, board);
+  await ctx.store.writeFrame(topic.rig, topic.board, frame, samples);
+  ctx.counts.framesStored++;
+  const live: LiveChannel[] = samples.map((s, i) => {
+    const channel = board.birth.channels[i]!;
+    ctx.counts.samplesStored += s.value.length;
+    if (s.t_us.length > 0) ctx.boards.sampleSeen(topic.board, s.t_us[s.t_us.length - 1]!);
+    return { channel: s.channel, quantity: channel.quantity, unit: channel.unit, t_us: Array.from(s.t_us), raw: Array.from(s.raw), value: Array.from(s.value) };
+  });
+  ctx.emit({ type: "samples", rig: topic.rig, board: topic.board, boot: frame.b, seq: frame.s, channels: live });
+}
+
+interface ConvertedSamples extends ChannelSamples {
+  t_us: Float64Array;
+  raw: Int32Array | Float64Array;
+  value: Float64Array;
+}
+
+/** Raw codes, sample times and physical values per channel, with the birth's timing and calibration. */
+function convert(frame: Data, board: BoardState): ConvertedSamples[] {
+  return board.birth.channels.map((channel, i) => {
+    const raw = decodeSamples(frame.c[i]!);
+    return { channel: channel.id, t_us: sampleTimes_us(frame, board.birth, i), raw, value: toPhysical(raw, channel.cal) };
+  });
+}

@@ -1,0 +1,48 @@
+import { createServer, type AddressInfo, type Socket } from "node:net";
+import { Aedes } from "aedes";
+
+export interface EmbeddedBrokerOptions {
+  /** Interface to listen on; 127.0.0.1 keeps the broker off the network. */
+  host?: string;
+  /** TCP port; 0 picks a free one (tests). */
+  port?: number;
+}
+
+export interface EmbeddedBroker {
+  /** `mqtt://host:port` for clients. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** An in-process MQTT 3.1.1 broker (aedes, in-memory persistence) for a single host with no broker of its own. */
+export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): Promise<EmbeddedBroker> {
+  const host = options.host ?? "127.0.0.1";
+  const aedes = await Aedes.createBroker();
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    aedes.handle(socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (err: NodeJS.ErrnoException) => {
+      aedes.close();
+      const hint = err.code === "EADDRINUSE" ? " (another broker is running there; stop it or choose another port)" : "";
+      reject(new Error(`MQTT broker could not listen on ${host}:${options.port ?? 1883}: ${err.message}${hint}`));
+    });
+    server.listen(options.port ?? 1883, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  return {
+    url: `mqtt://${urlHost}:${port}`,
+    port,
+    close: async () => {
+      // Clients reconnect forever; dropping their sockets lets server.close() finish.
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
