@@ -1,0 +1,6 @@
+import type { Command } from "../command.ts";
+import { bench } from "./bench.ts";
+import { build } from "./build.ts";
+
+/** Every `cellrig` subcommand, in the order `cellrig --help` lists them. */
+export const commands: Command[] = [build, bench];

@@ -1,0 +1,145 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { nodeResolve } from "@rollup/plugin-node-resolve";
+import { rollup, type RollupBuild, type RollupLog } from "rollup";
+import { buildInfoPlugin, stampHash } from "./build-info.ts";
+import { checkBundle } from "./bundle-check.ts";
+import { firmwareTypescript } from "./firmware-typescript.ts";
+import { terserForEspruino } from "./terser.ts";
+import { REPO_ROOT } from "./repo-root.ts";
+
+/** A board profile as far as the build needs it; boards/profile.ts holds the full type. */
+export type BoardProfileLike = { id: string } & Record<string, unknown>;
+
+export interface BuildOptions {
+  board: BoardProfileLike;
+  /** The rig configuration embedded as the board's default (`build.config`). */
+  config: unknown;
+  /** Firmware entry module; firmware/main.ts unless given. */
+  entry?: string;
+  /** File to write the bundle to (folders are created). */
+  out?: string;
+  /** false keeps names and layout for reading; the bundle is still hoisted and checked. */
+  minify?: boolean;
+}
+
+export interface BuiltBundle {
+  code: string;
+  /** Size of `code` in bytes (the output is ASCII). */
+  bytes: number;
+  /** First 12 hex digits of the bundle's SHA-256, also embedded as `build.hash`. */
+  hash: string;
+  /** Where the bundle was written, if `out` was given. */
+  path?: string;
+}
+
+/** A build that failed, with one line per problem (file or bundle position, and what is wrong). */
+export class FirmwareBuildError extends Error {
+  constructor(
+    summary: string,
+    readonly problems: string[],
+  ) {
+    super(`${summary}:\n  ${problems.join("\n  ")}`);
+    this.name = "FirmwareBuildError";
+  }
+}
+
+const DEFAULT_ENTRY = join(REPO_ROOT, "firmware/main.ts");
+const HELPERS = join(REPO_ROOT, "firmware/lib/helpers.js");
+/** Rollup logs that are not mistakes: modules importing each other is fine once bundled. */
+const HARMLESS_LOGS = new Set(["CIRCULAR_DEPENDENCY"]);
+
+/**
+ * Compiles a firmware entry to one ES5 IIFE for Espruino: TypeScript (target ES5, type-checked)
+ * through rollup, the project's helpers at the top, terser with function hoisting, the hash
+ * stamped in, then the Espruino bundle check. Throws FirmwareBuildError listing every type
+ * error, rollup warning or bundle-check problem.
+ */
+export async function buildFirmware(opts: BuildOptions): Promise<BuiltBundle> {
+  const entry = opts.entry === undefined ? DEFAULT_ENTRY : resolve(opts.entry);
+  const what = `firmware ${repoPath(entry)} for board "${opts.board.id}"`;
+  const bundled = await bundle(entry, opts, what);
+  const { code, hash } = stampHash(await terserForEspruino(bundled, opts.minify !== false));
+
+  const problems = checkBundle(code);
+  if (problems.length > 0) {
+    throw new FirmwareBuildError(
+      `${what} fails the Espruino bundle check (${problems.length} problem${problems.length === 1 ? "" : "s"}; positions are in the bundle, build with minify: false to read it)`,
+      problems.map((p) => `${p.rule} ${p.line}:${p.column} ${p.message}`),
+    );
+  }
+
+  const built: BuiltBundle = { code, bytes: Buffer.byteLength(code), hash };
+  if (opts.out !== undefined) {
+    built.path = resolve(opts.out);
+    mkdirSync(dirname(built.path), { recursive: true });
+    writeFileSync(built.path, code);
+  }
+  return built;
+}
+
+async function bundle(entry: string, opts: BuildOptions, what: string): Promise<string> {
+  const logs: RollupLog[] = [];
+  const collect = (log: RollupLog) => {
+    if (!HARMLESS_LOGS.has(log.code ?? "")) logs.push(log);
+  };
+  const typescript = firmwareTypescript(entry);
+  let build: RollupBuild | undefined;
+  try {
+    build = await rollup({
+      input: entry,
+      // Also receives the warnings of generate().
+      onwarn: collect,
+      plugins: [
+        buildInfoPlugin({ config: opts.config, board: opts.board, version: packageVersion() }),
+        typescript.plugin,
+        nodeResolve({ extensions: [".ts", ".js"] }),
+      ],
+    });
+    failOn(logs, `${what} does not compile`);
+    const { output } = await build.generate({
+      format: "iife",
+      intro: readFileSync(HELPERS, "utf8"),
+      // Rollup's own additions stay ES5 and use nothing Espruino lacks (Object.freeze, Symbol).
+      generatedCode: { preset: "es5", symbols: false },
+      freeze: false,
+      esModule: false,
+      // Espruino has no strict mode; the directive would only make Node behave differently.
+      strict: false,
+    });
+    failOn(logs, `${what} does not bundle`);
+    return output[0].code;
+  } catch (err) {
+    if (err instanceof FirmwareBuildError || !isRollupLog(err)) throw err;
+    throw new FirmwareBuildError(`${what} does not compile`, [...logs, err].map(describeLog));
+  } finally {
+    await build?.close();
+    typescript.dispose();
+  }
+}
+
+function failOn(logs: RollupLog[], summary: string): void {
+  if (logs.length > 0) throw new FirmwareBuildError(summary, logs.map(describeLog));
+}
+
+function isRollupLog(err: unknown): err is RollupLog & Error {
+  return err instanceof Error && typeof (err as RollupLog).code === "string";
+}
+
+/** `file:line:column: message`, with the file relative to the repository and rollup's plugin prefix removed. */
+function describeLog(log: RollupLog): string {
+  const file = log.loc?.file ?? log.id;
+  const place = file === undefined ? "" : `${repoPath(file)}${log.loc ? `:${log.loc.line}:${log.loc.column}` : ""}: `;
+  const message = log.message.replace(/^\[plugin [^\]]+\] /, "").replace(/^\S+ \(\d+:\d+\): /, "");
+  const hint = log.code === "UNRESOLVED_IMPORT" ? " (a .ts import reaches rollup as .js: check the file exists and the path is right)" : "";
+  return place + message + hint;
+}
+
+function repoPath(file: string): string {
+  const rel = relative(REPO_ROOT, file);
+  return rel.startsWith("..") || isAbsolute(rel) ? file : rel;
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
+}

@@ -1,0 +1,18 @@
+import { minify } from "terser";
+
+/**
+ * Runs terser for Espruino. hoist_funs moves every function declaration to the top of its body,
+ * which the interpreter needs because it does not hoist (TypeScript's ES5 classes call
+ * `__extends(D, _super)` before `function D`). Without `minify` the output keeps its names and
+ * layout for reading but is still hoisted.
+ */
+export async function terserForEspruino(code: string, minified: boolean): Promise<string> {
+  const result = await minify(code, {
+    ecma: 5,
+    compress: minified ? { hoist_funs: true } : { defaults: false, hoist_funs: true },
+    mangle: minified,
+    format: { ascii_only: true, comments: false, beautify: !minified },
+  });
+  if (result.code === undefined) throw new Error("terser returned no code for the firmware bundle");
+  return result.code;
+}
