@@ -1,0 +1,44 @@
+import type { Realm } from "./realm.ts";
+
+/**
+ * Byte conversions as the interpreter does them. Strings are byte strings (char codes 0 to 255),
+ * and any "data" argument (a number, a string, an array, a typed array, an ArrayBuffer) is read one
+ * element at a time, each element becoming one byte.
+ */
+
+export function stringToBytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}
+
+export function bytesToString(bytes: Uint8Array): string {
+  let text = "";
+  // Chunked so large buffers do not overflow the argument list of fromCharCode.
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return text;
+}
+
+function isArrayBuffer(value: unknown): value is ArrayBuffer {
+  // Cross-realm safe: sandbox ArrayBuffers are not instanceof the host's.
+  return Object.prototype.toString.call(value) === "[object ArrayBuffer]";
+}
+
+/** Reads an Espruino "data" argument into bytes; `what` names the argument in the error. */
+export function dataToBytes(realm: Realm, data: unknown, what: string): Uint8Array {
+  const out: number[] = [];
+  const add = (value: unknown): void => {
+    if (typeof value === "number") out.push(value & 0xff);
+    else if (typeof value === "string") for (let i = 0; i < value.length; i++) out.push(value.charCodeAt(i) & 0xff);
+    else if (typeof value === "boolean") out.push(value ? 1 : 0);
+    else if (Array.isArray(value)) for (const item of value) add(item);
+    else if (isArrayBuffer(value)) out.push(...new Uint8Array(value));
+    else if (ArrayBuffer.isView(value) && Object.prototype.toString.call(value) !== "[object DataView]") {
+      const items = value as unknown as ArrayLike<number>;
+      for (let i = 0; i < items.length; i++) out.push(Number(items[i]) & 0xff);
+    } else if (ArrayBuffer.isView(value)) out.push(...new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+    else throw realm.error("TypeError", `${what}: expected a number, string, array or typed array, got ${value === null ? "null" : typeof value}`);
+  };
+  if (data !== undefined) add(data);
+  return Uint8Array.from(out);
+}
