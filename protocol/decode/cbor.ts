@@ -1,8 +1,13 @@
-import { Decoder } from "cbor-x";
+import { Decoder, type Options } from "cbor-x";
 import { fail, type DecodeResult } from "./result.ts";
 
-/** cbor-x records and structured clones are extensions our boards never send; maps become plain objects. */
-const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });
+/**
+ * cbor-x records and structured clones are extensions our boards never send; maps become plain
+ * objects. 64-bit integers (times in µs) become numbers: the schemas cap them at 2^53 − 1, and a
+ * larger one rounds to at least 2^53, so it is still refused rather than silently altered.
+ * (`int64AsNumber` is read by cbor-x's decoder but missing from its type declarations.)
+ */
+const decoder = new Decoder({ useRecords: false, mapsAsObjects: true, int64AsNumber: true } as Options);
 
 /** Decodes exactly one CBOR item; never throws. */
 export function decodeCbor(payload: Uint8Array): DecodeResult<unknown> {
