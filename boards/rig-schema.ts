@@ -23,8 +23,18 @@ export const Ads1115Channel = Type.Object({
   sensor: Type.Literal("ads1115"),
   bus: Type.String({ pattern: "^I2C[1-3]$" }),
   address: Type.Integer({ minimum: 0x48, maximum: 0x4b }),
-  input: Type.Union(["AIN0", "AIN1", "AIN2", "AIN3", "AIN0-AIN1", "AIN0-AIN3", "AIN1-AIN3", "AIN2-AIN3"].map((s) => Type.Literal(s))),
-  range_V: Type.Union([6.144, 4.096, 2.048, 1.024, 0.512, 0.256].map((v) => Type.Literal(v))),
+  input: Type.Union([
+    Type.Literal("AIN0"),
+    Type.Literal("AIN1"),
+    Type.Literal("AIN2"),
+    Type.Literal("AIN3"),
+    Type.Literal("AIN0-AIN1"),
+    Type.Literal("AIN0-AIN3"),
+    Type.Literal("AIN1-AIN3"),
+    Type.Literal("AIN2-AIN3"),
+  ]),
+  /** Full-scale range of the PGA, ±V (datasheet SBAS444D §8.3.3). */
+  range_V: Type.Union([Type.Literal(6.144), Type.Literal(4.096), Type.Literal(2.048), Type.Literal(1.024), Type.Literal(0.512), Type.Literal(0.256)]),
 });
 
 export const SyntheticChannel = Type.Object({

@@ -1,0 +1,4 @@
+import type { Benchmark } from "./figure.ts";
+
+/** Every benchmark `npm run bench` runs, in order. */
+export const benchmarks: Benchmark[] = [];
