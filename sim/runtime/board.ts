@@ -151,6 +151,22 @@ export class SimBoard extends EventEmitter<BoardEvents> {
     this.analog.set(pin, source);
   }
 
+  /**
+   * Runs code in the running firmware's global scope, as if typed at the interpreter's console, and
+   * returns its value (objects stay in the board's realm). Errors are thrown to the caller.
+   */
+  evaluate(code: string): unknown {
+    const boot = this.current;
+    if (boot === undefined) throw new Error(`board ${this.serial} is not running; boot() it first`);
+    this.firmwareDepth++;
+    try {
+      return boot.sandbox.run(code, `${this.profile.id}-${this.serial}-console.js`);
+    } finally {
+      this.firmwareDepth--;
+      this.applyRequestedReset();
+    }
+  }
+
   /** Samples the JsVar estimate now (also done by process.memory()). */
   memory(): JsVarUsage & { peak: number } {
     const boot = this.current;

@@ -23,8 +23,8 @@ export class Sandbox {
     Object.defineProperty(this.realm.global, name, { value, writable: true, configurable: true, enumerable: false });
   }
 
-  /** Runs a script at the top level; exceptions propagate to the caller. */
-  run(code: string, filename: string): void {
-    vm.runInContext(code, this.context, { filename });
+  /** Runs a script at the top level and returns its completion value; exceptions propagate to the caller. */
+  run(code: string, filename: string): unknown {
+    return vm.runInContext(code, this.context, { filename });
   }
 }

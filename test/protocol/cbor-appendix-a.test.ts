@@ -1,11 +1,10 @@
-// The writer against the examples of RFC 8949 Appendix A (machine-readable copy in the shared
-// reference data): every example a generic encoder reproduces and the writer supports must come
-// out byte for byte.
+// The firmware's CBOR writer, compiled into a bundle and run in the simulator's Espruino sandbox,
+// against the examples of RFC 8949 Appendix A (machine-readable copy in the shared reference data):
+// every example a generic encoder reproduces and the writer supports must come out byte for byte.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
-import { CborWriter } from "../../protocol/wire/cbor-writer.ts";
-import { writeValue } from "../../protocol/wire/cbor-value.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bootTestBundle, type TestBundle } from "../support/firmware-harness.ts";
 
 interface Example {
   hex: string;
@@ -29,30 +28,28 @@ function toByteStrings(value: unknown): unknown {
   return value;
 }
 
-type Encode = (w: CborWriter) => void;
-
-/** Diagnostic notation the writer supports, as calls on the writer. */
-function fromDiagnostic(diagnostic: string): Encode | undefined {
-  if (diagnostic === "Infinity") return (w) => w.float(Infinity);
-  if (diagnostic === "-Infinity") return (w) => w.float(-Infinity);
-  if (diagnostic === "NaN") return (w) => w.float(NaN);
-  if (diagnostic === "undefined") return (w) => w.undefined();
-  const bytes = /^h'([0-9a-f]*)'$/.exec(diagnostic);
-  if (bytes) return (w) => w.byteString(new Uint8Array(Buffer.from(bytes[1], "hex")));
-  const tagged = /^(\d+)\((.*)\)$/.exec(diagnostic);
-  if (tagged) {
-    const inner = /^h'/.test(tagged[2]) ? fromDiagnostic(tagged[2]) : valueEncoder(JSON.parse(tagged[2]));
-    if (inner === undefined) return undefined;
-    return (w) => {
-      w.tag(Number(tagged[1]));
-      inner(w);
-    };
-  }
-  return undefined;
+/** What the board is asked to write (see fixtures/cbor-encoder-entry.ts). */
+interface Op {
+  op: "value" | "float" | "undefined" | "bytes" | "tag";
+  v?: unknown;
+  hex?: string;
+  tag?: number;
+  inner?: Op;
 }
 
-function valueEncoder(value: unknown): Encode {
-  return (w) => writeValue(w, toByteStrings(value));
+/** Diagnostic notation the writer supports, as an operation. */
+function fromDiagnostic(diagnostic: string): Op | undefined {
+  if (diagnostic === "Infinity" || diagnostic === "-Infinity" || diagnostic === "NaN") return { op: "float", v: diagnostic };
+  if (diagnostic === "undefined") return { op: "undefined" };
+  const bytes = /^h'([0-9a-f]*)'$/.exec(diagnostic);
+  if (bytes) return { op: "bytes", hex: bytes[1] };
+  const tagged = /^(\d+)\((.*)\)$/.exec(diagnostic);
+  if (tagged) {
+    const inner = /^h'/.test(tagged[2]!) ? fromDiagnostic(tagged[2]!) : { op: "value" as const, v: toByteStrings(JSON.parse(tagged[2]!)) };
+    if (inner === undefined) return undefined;
+    return { op: "tag", tag: Number(tagged[1]), inner };
+  }
+  return undefined;
 }
 
 function withinExactIntegers(value: unknown): boolean {
@@ -60,42 +57,47 @@ function withinExactIntegers(value: unknown): boolean {
 }
 
 /**
- * How the writer encodes an example, or the category it does not support. JSON has no float
- * type, so examples whose encoding is a float (first byte f9, fa, fb) go through float().
+ * How the board encodes an example, or the category it does not support. JSON has no float
+ * type, so examples whose encoding is a float (first byte f9, fa, fb) are written with float().
  */
-function encoderFor(e: Example): Encode | string {
+function encoderFor(e: Example): Op | string {
   if (e.decoded === undefined) {
-    const encode = fromDiagnostic(e.diagnostic as string);
-    if (encode) return encode;
+    const op = fromDiagnostic(e.diagnostic as string);
+    if (op) return op;
     if (/^simple\(/.test(e.diagnostic as string)) return "simple values";
     if (/^\{\d/.test(e.diagnostic as string)) return "maps with integer keys";
     return "other: " + e.diagnostic;
   }
   if (/^c[23]/.test(e.hex)) return "bignums (tags 2 and 3)";
-  if (/^f[9ab]/.test(e.hex)) return (w) => w.float(e.decoded as number);
+  if (Object.is(e.decoded, -0)) return "negative zero (the interpreter has none)";
+  if (/^f[9ab]/.test(e.hex)) return { op: "float", v: e.decoded };
   if (!withinExactIntegers(e.decoded)) return "integers beyond 2^53";
-  return valueEncoder(e.decoded);
+  return { op: "value", v: toByteStrings(e.decoded) };
 }
 
-function encode(fn: Encode): string {
-  const w = new CborWriter(64);
-  fn(w);
-  return Buffer.from(w.bytes()).toString("hex");
+let board: TestBundle;
+beforeAll(async () => {
+  board = await bootTestBundle("test/protocol/fixtures/cbor-encoder-entry.ts");
+});
+afterAll(() => board?.close());
+
+function encode(op: Op): string {
+  return Buffer.from(board.call("encode", op) as Uint8Array).toString("hex");
 }
 
-describe("CborWriter against RFC 8949 Appendix A", () => {
+describe("the firmware's CBOR encoder, run on the simulated board, against RFC 8949 Appendix A", () => {
   const reproducible = examples.filter((e) => e.roundtrip);
-  const supported = reproducible.filter((e) => typeof encoderFor(e) === "function");
+  const supported = reproducible.filter((e) => typeof encoderFor(e) === "object");
   const unsupported = reproducible.filter((e) => typeof encoderFor(e) === "string");
 
   it.each(supported.map((e) => [e.decoded ?? e.diagnostic, e.hex]))("encodes %j as %s", (_, hex) => {
     const e = supported.find((x) => x.hex === hex) as Example;
-    expect(encode(encoderFor(e) as Encode)).toBe(hex);
+    expect(encode(encoderFor(e) as Op)).toBe(hex);
   });
 
-  it("supports all but the bignum, 64-bit, simple-value and integer-key examples", () => {
+  it("supports all but the bignum, 64-bit, negative-zero, simple-value and integer-key examples", () => {
     expect(reproducible.length).toBe(65);
-    expect(supported.length).toBe(57);
+    expect(supported.length).toBe(56);
     const categories: { [category: string]: number } = {};
     for (const e of unsupported) {
       const c = encoderFor(e) as string;
@@ -104,6 +106,7 @@ describe("CborWriter against RFC 8949 Appendix A", () => {
     expect(categories).toEqual({
       "bignums (tags 2 and 3)": 2,
       "integers beyond 2^53": 2,
+      "negative zero (the interpreter has none)": 1,
       "simple values": 3,
       "maps with integer keys": 1,
     });
