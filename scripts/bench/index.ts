@@ -1,5 +1,6 @@
 import { analysisBenchmark } from "./analysis.ts";
 import type { Benchmark } from "./figure.ts";
+import { physicsBenchmark } from "./physics.ts";
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [analysisBenchmark];
+export const benchmarks: Benchmark[] = [physicsBenchmark, analysisBenchmark];

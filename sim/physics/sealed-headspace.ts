@@ -3,7 +3,10 @@
  * ideal-gas law with temperature alone (../shared/physics.md: n = P·V_h / (R·T)). The temperature
  * swings sinusoidally like a lab's air conditioning; the full cell models come with the presets.
  */
-export const R_J_per_molK = 8.314462618;
+import { R_J_per_molK } from "./constants.ts";
+import { idealGasAmount_mol, idealGasPressure_Pa } from "./headspace.ts";
+
+export { R_J_per_molK };
 
 export interface SealedHeadspaceParams {
   headspace_m3: number;
@@ -19,10 +22,10 @@ export function temperature_K(p: SealedHeadspaceParams, time_s: number): number 
 }
 
 export function pressure_Pa(p: SealedHeadspaceParams, time_s: number): number {
-  return (p.gas_mol * R_J_per_molK * temperature_K(p, time_s)) / p.headspace_m3;
+  return idealGasPressure_Pa(p.gas_mol, temperature_K(p, time_s), p.headspace_m3);
 }
 
 /** The gas amount that gives `pressure_Pa` at the mean temperature. */
 export function gasFor(pressure_Pa: number, headspace_m3: number, temperature_K: number): number {
-  return (pressure_Pa * headspace_m3) / (R_J_per_molK * temperature_K);
+  return idealGasAmount_mol(pressure_Pa, headspace_m3, temperature_K);
 }
