@@ -31,12 +31,14 @@ function frame(seq: number) {
 /** What the store must hold for one channel: every published sample, in time order, through the calibration. */
 function expected(channelIndex: number) {
   const channel = birth.channels[channelIndex]!;
+  const cal = channel.cal;
+  if (cal.kind !== "linear") throw new Error(`fixture channel ${channel.id} has a ${cal.kind} calibration; this check expects linear`);
   const offset = [0, 3, 1][channelIndex]!;
   return SEQS.flatMap((seq) =>
     frameCodes(seq)[channelIndex]!.map((raw, k) => ({
       t_us: T0_US + (seq - 41) * 1_000_000 + (offset + k * channel.every) * birth.tick_us,
       raw,
-      value: channel.cal.gain * raw + channel.cal.offset,
+      value: cal.gain * raw + cal.offset,
     })),
   ).sort((a, b) => a.t_us - b.t_us);
 }
@@ -76,7 +78,7 @@ describe("board → broker → bridge → DuckDB → web", () => {
     // Published before the bridge exists: it must arrive as the retained birth.
     await boardClient.publishAsync(topic("birth"), Buffer.from(encode(birth)), { qos: 1, retain: true });
 
-    bridge = await startBridge({ brokerUrl: broker.url, store, onSample: (s) => onSampleFrames.push(s.seq) });
+    bridge = await startBridge({ brokerUrl: broker.url, store, mqttVersion: 4, onSample: (s) => onSampleFrames.push(s.seq) });
     web = await startWebServer({ host: "127.0.0.1", port: 0, bridge, store });
     socket = new WebSocket(`${web.url.replace("http", "ws")}/live`);
     firstLive = new Promise((resolve) => {

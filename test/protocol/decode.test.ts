@@ -85,7 +85,7 @@ describe("decodeMessage: bad input is an error, never a throw", () => {
   it("rejects integers outside 32 bits and non-finite calibration", () => {
     expect(errorOf(decodeMessage("death", encode({ b: 4294967296, v: 1 })))).toMatchObject({ code: "schema", path: "/b" });
     const birth = makeBirth();
-    birth.channels[2]!.cal.offset = Number.NaN;
+    birth.channels[2]!.cal = { kind: "linear", gain: 0.0025, offset: Number.NaN };
     expect(errorOf(decodeMessage("birth", encode(birth)))).toMatchObject({ code: "schema", path: "/channels/2/cal/offset" });
   });
 
