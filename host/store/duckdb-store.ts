@@ -15,8 +15,9 @@ import type { Birth, BirthChannel } from "../../protocol/schema/birth.ts";
 import type { Data } from "../../protocol/schema/data.ts";
 import { CREATE_TABLES, MERGE_INCOMING } from "./duckdb-schema.ts";
 import { cborToJson } from "./json.ts";
+import { checkLengths } from "./sample-rows.ts";
 import { SerialQueue } from "./serial-queue.ts";
-import { DEFAULT_SAMPLE_LIMIT, type BoardRecord, type ChannelSamples, type SampleQuery, type SampleStore, type StoredSample } from "./store.ts";
+import { DEFAULT_SAMPLE_LIMIT, type BoardRecord, type ChannelSamples, type SampleQuery, type SampleStore, type StoredBirth, type StoredSample } from "./store.ts";
 
 export const DEFAULT_DATABASE_PATH = "./data/cellrig.duckdb";
 
@@ -91,13 +92,7 @@ export class DuckDbStore implements SampleStore {
       const { appender } = this.opened();
       const boot = BigInt(frame.b);
       const seq = BigInt(frame.s);
-      // Checked before appending anything, so a bad frame leaves nothing half-written.
-      for (const channel of samples) {
-        const n = channel.t_us.length;
-        if (channel.raw.length !== n || channel.value.length !== n) {
-          throw new Error(`channel "${channel.channel}" of board "${board}": ${n} times, ${channel.raw.length} raw codes and ${channel.value.length} values; all three must match`);
-        }
-      }
+      checkLengths(board, samples);
       for (const channel of samples) {
         const n = channel.t_us.length;
         for (let start = 0; start < n; start += CHUNK_ROWS) {
@@ -159,6 +154,31 @@ export class DuckDbStore implements SampleStore {
         fw: JSON.parse(String(row.fw)) as Birth["fw"],
         birth_t_us: Number(row.t_us),
         channels: JSON.parse(String(row.channels)) as BirthChannel[],
+      }));
+    });
+  }
+
+  births(): Promise<StoredBirth[]> {
+    return this.read(async (connection) => {
+      const reader = await connection.runAndReadAll(
+        `SELECT h.board, h.boot, h.rig, h.t_us, h.profile, h.fw::VARCHAR AS fw, h.clock::VARCHAR AS clock, h.tick_us, h.seq, h.channels::VARCHAR AS channels
+         FROM boards b JOIN births h ON h.board = b.board AND h.boot = b.boot ORDER BY h.board`,
+      );
+      return reader.getRowObjects().map((row) => ({
+        rig: String(row.rig),
+        birth: {
+          board: String(row.board),
+          boot: Number(row.boot),
+          channels: JSON.parse(String(row.channels)) as BirthChannel[],
+          clock: JSON.parse(String(row.clock)) as Birth["clock"],
+          fw: JSON.parse(String(row.fw)) as Birth["fw"],
+          profile: String(row.profile),
+          rig: String(row.rig),
+          seq: Number(row.seq),
+          t: Number(row.t_us),
+          tick_us: Number(row.tick_us),
+          v: 1,
+        },
       }));
     });
   }

@@ -41,12 +41,21 @@ export interface StoredSample {
   value: number;
 }
 
+export interface StoredBirth {
+  rig: string;
+  birth: Birth;
+}
+
 /**
- * Where the bridge keeps births and samples. Writes may be buffered until `flush()`; reads see
- * every write made before them. Writing the same frame twice stores its samples once.
+ * Where the bridge keeps births and samples. Writes may be buffered until `flush()`; when `flush()`
+ * resolves, every write made before it is committed and survives a crash (the bridge acknowledges
+ * messages to the broker only then). Reads see every write made before them. Writing the same
+ * frame twice stores its samples once: rows are keyed by (board, boot, seq, channel, k).
  */
 export interface SampleStore {
   open(): Promise<void>;
+  /** Every board's latest birth, so a restarted bridge can read frames that arrive before the retained births. */
+  births(): Promise<StoredBirth[]>;
   writeBirth(rig: string, board: string, birth: Birth): Promise<void>;
   writeFrame(rig: string, board: string, frame: Data, samples: ChannelSamples[]): Promise<void>;
   flush(): Promise<void>;
