@@ -91,7 +91,8 @@ export const start: Command = {
       const store = new DuckDbStore({ path: dbPath });
       await store.open();
       stops.push(() => store.close());
-      const bridge = await startBridge({ brokerUrl, store });
+      // The embedded broker speaks MQTT 3.1.1 only.
+      const bridge = await startBridge({ brokerUrl, store, mqttVersion: values.broker ? 5 : 4 });
       stops.push(() => bridge.stop());
       console.log(`storage     ${dbPath}`);
 

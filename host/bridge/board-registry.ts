@@ -24,6 +24,14 @@ export class BoardRegistry {
     this.boards.set(board, state);
   }
 
+  /**
+   * A birth read back from storage at startup: enough to decode frames that arrive before the
+   * retained birth does; the board counts as offline until it is heard from.
+   */
+  restore(rig: string, board: string, birth: Birth): void {
+    if (!this.boards.has(board)) this.boards.set(board, { rig, board, birth, online: false });
+  }
+
   get(board: string): BoardState | undefined {
     return this.boards.get(board);
   }

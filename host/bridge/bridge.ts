@@ -1,7 +1,9 @@
-import mqtt, { type MqttClient } from "mqtt";
+import mqtt from "mqtt";
 import { ALL_TOPICS } from "../../protocol/schema/topics.ts";
+import { TOPIC_PREFIX } from "../../protocol/wire/topics.ts";
 import type { SampleStore } from "../store/store.ts";
 import { BoardRegistry, type BoardState } from "./board-registry.ts";
+import { ACK_DEFERRED, DeferredAcks, type HeldAck } from "./deferred-ack.ts";
 import type { BridgeEvent, BridgeListener, LiveSamples } from "./events.ts";
 import { ingest, type IngestContext, type IngestCounts } from "./ingest.ts";
 import { Quarantine, type Rejection } from "./quarantine.ts";
@@ -11,10 +13,28 @@ export interface BridgeOptions {
   /** e.g. `mqtt://127.0.0.1:1883`. */
   brokerUrl: string;
   store: SampleStore;
+  /**
+   * The broker keeps this client's session (subscriptions and unacknowledged messages) while the
+   * bridge is down, so it must stay the same across restarts. Default `cellrig-bridge`.
+   */
+  clientId?: string;
+  /**
+   * Bridges with the same group split data, alarm and gap messages through an MQTT 5 shared
+   * subscription (`$share/<group>/...`); births, deaths, health and acks reach every bridge.
+   */
+  group?: string;
+  /** 5 (default) or 4 for MQTT 3.1.1 brokers such as the embedded one; groups need 5. */
+  mqttVersion?: 4 | 5;
+  /** How long the broker keeps the session of a stopped bridge, MQTT 5 only. Default one week. */
+  sessionExpiry_s?: number;
+  /** Unacknowledged messages the broker may send ahead, MQTT 5 only; bounds a commit batch. */
+  receiveMaximum?: number;
   /** Called with every stored frame's samples. */
   onSample?: (samples: LiveSamples) => void;
-  /** How often buffered samples are committed to the store. */
+  /** Longest a received message waits for its commit (and so for its acknowledgement). */
   flushInterval_ms?: number;
+  /** Messages that trigger a commit without waiting for the interval. */
+  commitAfterMessages?: number;
   /** How many rejected messages are kept for inspection. */
   quarantineSize?: number;
 }
@@ -22,7 +42,10 @@ export interface BridgeOptions {
 export interface BridgeStats extends IngestCounts {
   rejected: Record<string, number>;
   sequences: SequenceStats[];
-  /** Failures outside any one message: live listeners that threw, periodic flushes that failed. */
+  /** Commits to the store and the acknowledgements sent after them. */
+  commits: number;
+  acked: number;
+  /** Failures outside any one message: live listeners that threw, commits that failed. */
   faults: { listener: number; flush: number; last?: string };
   /** The broker connection's most recent error, if any. */
   lastConnectionError?: string;
@@ -34,13 +57,29 @@ export interface Bridge {
   boards(): BoardState[];
   stats(): BridgeStats;
   rejections(): Rejection[];
-  /** Resolves once every message received so far has been handled. */
+  /** Resolves once every message received so far has been handled and committed. */
   idle(): Promise<void>;
-  /** Unsubscribes, finishes the messages in hand and flushes the store; the store stays open. */
+  /** Unsubscribes, finishes and commits the messages in hand; the store stays open. */
   stop(): Promise<void>;
 }
 
-/** Subscribes to every cellrig v1 topic and stores what arrives; see ingest.ts for what happens per message. */
+const DEFAULT_SESSION_EXPIRY_s = 7 * 86400;
+const DEFAULT_RECEIVE_MAXIMUM = 1000;
+
+/** The topics one bridge subscribes to; with a group, the stream of frames is shared. */
+export function bridgeSubscriptions(group?: string): string[] {
+  if (group === undefined) return [ALL_TOPICS];
+  const shared = ["data", "alarm", "gap"].map((kind) => `$share/${group}/${TOPIC_PREFIX}/+/+/${kind}`);
+  const everyBridge = ["birth", "death", "health", "ack"].map((kind) => `${TOPIC_PREFIX}/+/+/${kind}`);
+  return [...shared, ...everyBridge];
+}
+
+/**
+ * Subscribes to the cellrig v1 topics and stores what arrives (see ingest.ts for one message).
+ * A QoS 1 message is acknowledged to the broker only after the commit that holds its rows, and the
+ * session persists across restarts, so a bridge killed at any moment loses nothing: the broker
+ * redelivers what was not acknowledged and the store keeps one copy.
+ */
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const listeners = new Set<BridgeListener>();
   const counts: IngestCounts = { received: 0, framesStored: 0, samplesStored: 0, ignored: {} };
@@ -66,42 +105,89 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   };
   const onSample = options.onSample;
   if (onSample !== undefined) listeners.add((event) => event.type === "samples" && onSample(event));
+  for (const { rig, birth } of await options.store.births()) ctx.boards.restore(rig, birth.board, birth);
 
-  let lastConnectionError: string | undefined;
-  let client: MqttClient;
-  try {
-    client = await mqtt.connectAsync(options.brokerUrl, { reconnectPeriod: 1000, connectTimeout: 10_000 }, false);
-  } catch (err) {
-    throw new Error(`bridge could not connect to the MQTT broker at ${options.brokerUrl}: ${errorText(err)} (is the broker running?)`);
+  const mqttVersion = options.mqttVersion ?? 5;
+  if (options.group !== undefined && mqttVersion !== 5) {
+    throw new Error(`bridge group "${options.group}" needs MQTT 5 shared subscriptions; drop the group or use MQTT 5`);
   }
+  let lastConnectionError: string | undefined;
+  const client = mqtt.connect(options.brokerUrl, {
+    clientId: options.clientId ?? "cellrig-bridge",
+    clean: false,
+    protocolVersion: mqttVersion,
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
+    manualConnect: true,
+    ...(mqttVersion === 5
+      ? { properties: { sessionExpiryInterval: options.sessionExpiry_s ?? DEFAULT_SESSION_EXPIRY_s, receiveMaximum: options.receiveMaximum ?? DEFAULT_RECEIVE_MAXIMUM } }
+      : {}),
+  });
+  const acks = new DeferredAcks(client);
+  let held: (HeldAck | undefined)[] = [];
+  let commits = 0;
+  let acked = 0;
+
+  // Messages are handled one at a time in arrival order: a board's birth must be in place before its data.
+  let tail: Promise<void> = Promise.resolve();
+  const commitAfter = options.commitAfterMessages ?? Math.max(1, Math.floor((options.receiveMaximum ?? DEFAULT_RECEIVE_MAXIMUM) / 2));
+  let sinceCommit = 0;
+  const commit = () => {
+    sinceCommit = 0;
+    tail = tail.then(async () => {
+      if (held.length === 0) return;
+      const batch = held;
+      held = [];
+      try {
+        await options.store.flush();
+        commits++;
+        acked += acks.release(batch);
+      } catch (err) {
+        faults.flush++;
+        faults.last = `committing buffered samples failed: ${errorText(err)}; the broker will redeliver them`;
+        acks.redeliver();
+      }
+    });
+  };
+  client.handleMessage = (packet, callback) => {
+    const ack = acks.hold(packet);
+    const topic = packet.topic;
+    const payload = packet.payload as Uint8Array;
+    tail = tail.then(async () => {
+      await ingest(ctx, topic, payload);
+      held.push(ack);
+    });
+    if (++sinceCommit >= commitAfter) commit();
+    callback(ack === undefined ? undefined : ACK_DEFERRED);
+  };
   client.on("error", (err) => {
     lastConnectionError = err.message;
   });
 
-  // Messages are handled one at a time in arrival order: a board's birth must be in place before its data.
-  let tail: Promise<void> = Promise.resolve();
-  client.on("message", (topic, payload) => {
-    tail = tail.then(() => ingest(ctx, topic, payload));
-  });
-  const granted = await client.subscribeAsync(ALL_TOPICS, { qos: 1 });
-  if (granted.some((g) => g.qos === 128)) {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      client.once("connect", () => resolve());
+      client.once("error", reject);
+      client.connect();
+    });
+  } catch (err) {
     await client.endAsync(true);
-    throw new Error(`the MQTT broker at ${options.brokerUrl} refused the subscription to ${ALL_TOPICS} (check its access rules)`);
+    throw new Error(`bridge could not connect to the MQTT broker at ${options.brokerUrl}: ${errorText(err)} (is the broker running?)`);
+  }
+  const topics = bridgeSubscriptions(options.group);
+  const granted = await client.subscribeAsync(topics, { qos: 1 });
+  if (granted.some((g) => g.qos > 2)) {
+    await client.endAsync(true);
+    throw new Error(`the MQTT broker at ${options.brokerUrl} refused the subscription to ${topics.join(", ")} (check its access rules)`);
   }
 
-  const flushTimer = setInterval(() => {
-    tail = tail.then(() =>
-      options.store.flush().catch((err: unknown) => {
-        faults.flush++;
-        faults.last = `committing buffered samples failed: ${errorText(err)}`;
-      }),
-    );
-  }, options.flushInterval_ms ?? 250);
+  const flushTimer = setInterval(commit, options.flushInterval_ms ?? 50);
   flushTimer.unref();
 
   const idle = async () => {
     let seen: Promise<void>;
     do {
+      commit();
       seen = tail;
       await seen;
     } while (seen !== tail);
@@ -114,7 +200,15 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     },
     boards: () => ctx.boards.list(),
     stats: () => {
-      const stats: BridgeStats = { ...counts, ignored: { ...counts.ignored }, rejected: quarantine.countsByCode(), sequences: ctx.sequences.stats(), faults: { ...faults } };
+      const stats: BridgeStats = {
+        ...counts,
+        ignored: { ...counts.ignored },
+        rejected: quarantine.countsByCode(),
+        sequences: ctx.sequences.stats(),
+        commits,
+        acked,
+        faults: { ...faults },
+      };
       if (lastConnectionError !== undefined) stats.lastConnectionError = lastConnectionError;
       return stats;
     },
@@ -122,10 +216,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     idle,
     async stop() {
       clearInterval(flushTimer);
-      await client.endAsync();
+      // Commit and acknowledge what is in hand first, then leave; the session keeps the rest.
+      await client.unsubscribeAsync(topics).catch(() => undefined);
       await idle();
+      await client.endAsync();
       listeners.clear();
-      await options.store.flush();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { decodeSamples } from "../../protocol/decode/block.ts";
-import { decodeMessage, isDecodableKind } from "../../protocol/decode/message.ts";
+import { decodeMessage } from "../../protocol/decode/message.ts";
 import { toPhysical } from "../../protocol/decode/physical.ts";
 import type { DecodeError } from "../../protocol/decode/result.ts";
 import { sampleTimes_us } from "../../protocol/decode/sample-times.ts";
@@ -16,7 +16,7 @@ export interface IngestCounts {
   received: number;
   framesStored: number;
   samplesStored: number;
-  /** Messages of kinds this bridge does not handle yet, by kind. */
+  /** Messages of kinds this bridge does not store (commands, its own or another host's), by kind. */
   ignored: Record<string, number>;
 }
 
@@ -38,7 +38,7 @@ export async function ingest(ctx: IngestContext, topicName: string, payload: Uin
     ctx.quarantine.add(topicName, payload, { code: "topic", message: topic.message });
     return;
   }
-  if (!isDecodableKind(topic.kind)) {
+  if (!isHandledKind(topic.kind)) {
     ctx.counts.ignored[topic.kind] = (ctx.counts.ignored[topic.kind] ?? 0) + 1;
     return;
   }
@@ -60,6 +60,13 @@ export async function ingest(ctx: IngestContext, topicName: string, payload: Uin
 }
 
 type Reject = (error: DecodeError) => void;
+
+const HANDLED_KINDS = ["birth", "death", "data"] as const;
+type HandledKind = (typeof HANDLED_KINDS)[number];
+
+function isHandledKind(kind: string): kind is HandledKind {
+  return (HANDLED_KINDS as readonly string[]).includes(kind);
+}
 
 async function ingestBirth(ctx: IngestContext, topic: Topic, payload: Uint8Array, reject: Reject): Promise<void> {
   const decoded = decodeMessage("birth", payload, { topic });
@@ -87,9 +94,11 @@ async function ingestData(ctx: IngestContext, topic: Topic, payload: Uint8Array,
   const decoded = decodeMessage("data", payload, { birth: board.birth });
   if (!decoded.ok) return reject(decoded.error);
   const frame = decoded.message;
-  if (ctx.sequences.observe(topic.board, frame.b, frame.s) === "duplicate") return;
   const samples = convert(frame, board);
+  // Written even when the tracker has seen it: a redelivery after a failed commit must reach storage,
+  // and the store keeps one copy of each (board, boot, seq).
   await ctx.store.writeFrame(topic.rig, topic.board, frame, samples);
+  if (ctx.sequences.observe(topic.board, frame.b, frame.s) === "duplicate") return;
   ctx.counts.framesStored++;
   const live: LiveChannel[] = samples.map((s, i) => {
     const channel = board.birth.channels[i]!;

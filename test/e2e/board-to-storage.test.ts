@@ -45,7 +45,7 @@ describe("simulated board to storage", () => {
     dir = mkdtempSync(join(tmpdir(), "cellrig-e2e-"));
     store = new DuckDbStore({ path: join(dir, "samples.duckdb") });
     await store.open();
-    bridge = await startBridge({ brokerUrl: broker.url, store });
+    bridge = await startBridge({ brokerUrl: broker.url, store, mqttVersion: 4 });
     web = await startWebServer({ host: "127.0.0.1", port: 0, bridge, store });
     const clock = new VirtualClock(START_s);
     rig = startSimRig({ code: bundle.code, board: linux, config, boards: 1, clock, serialPrefix: "e2e-" });
