@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Compile } from "typebox/compile";
 import type { BoardProfile } from "./profile.ts";
 import { RigConfig } from "./rig-schema.ts";
+import { limitProblems } from "./limits.ts";
 import { makeSchedule } from "../protocol/wire/schedule.ts";
 
 const check = Compile(RigConfig);
@@ -33,6 +34,7 @@ export function validateRigConfig(value: unknown, board: BoardProfile, source = 
   ids.forEach((id, i) => {
     if (ids.indexOf(id) !== i) problems.push(`/channels/${i}: channel id "${id}" is used twice`);
   });
+  problems.push(...limitProblems(value, board));
   try {
     makeSchedule(value.channels, value.frame_s);
   } catch (err) {

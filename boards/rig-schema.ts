@@ -49,6 +49,28 @@ export const SyntheticChannel = Type.Object({
 export const ChannelConfig = Type.Union([Ads1115Channel, SyntheticChannel]);
 export type ChannelConfig = Static<typeof ChannelConfig>;
 
+/**
+ * An edge alarm evaluated on the board. `threshold` is in the channel's unit: a value for high and
+ * low, a change per second for rise, and for stale the seconds without any change of the raw code.
+ * high and low clear `hysteresis` back inside the threshold; a condition must hold `hold_s` before
+ * the alarm is raised.
+ */
+export const AlarmRule = Type.Object({
+  name: Id,
+  channel: Id,
+  kind: Type.Union([Type.Literal("high"), Type.Literal("low"), Type.Literal("rise"), Type.Literal("stale")]),
+  threshold: Type.Number(),
+  hysteresis: Type.Optional(Type.Number({ minimum: 0 })),
+  hold_s: Type.Optional(Type.Number({ minimum: 0, maximum: 3600 })),
+});
+export type AlarmRule = Static<typeof AlarmRule>;
+
+/** How much RAM and flash the store of messages awaiting delivery may take; defaults follow from the board (boards/limits.ts). */
+export const StoreConfig = Type.Object({
+  ram_bytes: Type.Optional(Type.Integer({ minimum: 512 })),
+  flash_bytes: Type.Optional(Type.Integer({ minimum: 8192 })),
+});
+
 /** One rig: which board, where it publishes, and what it samples. Embedded in the bundle as its default. */
 export const RigConfig = Type.Object({
   rig: Id,
@@ -66,6 +88,10 @@ export const RigConfig = Type.Object({
   /** Frames are cut every frame_s seconds. */
   frame_s: Type.Number({ minimum: 0.1, maximum: 60 }),
   channels: Type.Array(ChannelConfig, { minItems: 1, maxItems: 16 }),
+  alarms: Type.Optional(Type.Array(AlarmRule, { maxItems: 32 })),
+  store: Type.Optional(StoreConfig),
+  /** Seconds between health messages; default 60. */
+  health_s: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600 })),
 });
 export type RigConfig = Static<typeof RigConfig>;
 export type Ads1115Channel = Static<typeof Ads1115Channel>;

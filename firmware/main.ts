@@ -1,26 +1,36 @@
+import build from "cellrig:build";
 import { CborWriter } from "../protocol/wire/cbor-writer.ts";
 import { writeDataFrame } from "../protocol/wire/data-frame.ts";
-import { makeSchedule } from "../protocol/wire/schedule.ts";
-import { Sampler } from "./acquisition/sampler.ts";
+import { makeSchedule, type Schedule } from "../protocol/wire/schedule.ts";
+import { Sampler, type FrameTiming } from "./acquisition/sampler.ts";
+import type { DataFrameBlocks } from "../protocol/wire/data-frame.ts";
+import { Alarms } from "./alarms/alarms.ts";
 import { setupBuses } from "./buses.ts";
 import { makeSource } from "./channels.ts";
+import { Commands } from "./commands.ts";
 import { loadConfig } from "./config.ts";
 import type { SampleSource } from "./drivers/source.ts";
+import { Health } from "./health.ts";
 import { boardId, newBootId } from "./identity.ts";
+import { flashSegments, frameCapacity_B, ramRing_B } from "./sizing.ts";
+import { KIND_ACK, KIND_ALARM, KIND_DATA, emptyMeta } from "./store/record.ts";
 import { makeBirth } from "./uplink/birth.ts";
 import { Uplink } from "./uplink/uplink.ts";
 
-/** Bytes per raw sample the frame buffer allows for: a zigzag varint of a 32-bit code is at most 5. */
-const MAX_BYTES_PER_SAMPLE = 5;
-/** Frame header and per-block heads, bytes. */
-const FRAME_OVERHEAD = 64;
-const OUTBOX_FRAMES = 16;
+const DEFAULT_HEALTH_s = 60;
+
+function channelIndex(ids: string[], id: string): number {
+  return ids.indexOf(id);
+}
 
 function boot(): void {
   const config = loadConfig();
   const board = boardId(config.board_id);
   const bootId = newBootId();
-  const schedule = makeSchedule(config.channels, config.frame_s);
+  const storage = require("Storage");
+  let schedule: Schedule = makeSchedule(config.channels, config.frame_s);
+  const ids: string[] = [];
+  for (let i = 0; i < config.channels.length; i++) ids.push(config.channels[i].id);
 
   setupBuses(config.channels);
   const sources: SampleSource[] = [];
@@ -31,6 +41,8 @@ function boot(): void {
   }
 
   let seq = 0;
+  let health: Health | undefined;
+  let commands: Commands | undefined;
   const uplink = new Uplink({
     rig: config.rig,
     board: board,
@@ -39,26 +51,133 @@ function boot(): void {
     port: config.broker.port,
     keepAlive_s: config.broker.keepalive_s ? config.broker.keepalive_s : 30,
     username: config.broker.username,
+    net: require("net"),
     birth: function () {
-      return makeBirth(config, board, bootId, seq, schedule);
+      const birth = makeBirth(config, board, bootId, seq, schedule) as { [key: string]: unknown };
+      if (health) birth.health = health.forBirth();
+      return birth;
     },
-    outboxFrames: OUTBOX_FRAMES,
+    command: function (payload) {
+      if (commands) commands.handle(payload);
+    },
+    ram_B: ramRing_B(config),
+    flashSegments: flashSegments(config, storage),
+  });
+  health = new Health(uplink, bootId);
+
+  const meta = emptyMeta();
+  const alarms = new Alarms(config, bootId, function (message, t_us) {
+    meta.kind = KIND_ALARM;
+    meta.boot = bootId;
+    meta.seq = 0;
+    meta.samples = 0;
+    meta.first_us = meta.last_us = t_us;
+    uplink.push(meta, message);
   });
 
-  let capacity = FRAME_OVERHEAD;
-  for (let i = 0; i < schedule.capacity.length; i++) capacity += 8 + schedule.capacity[i] * MAX_BYTES_PER_SAMPLE;
-  const writer = new CborWriter(capacity);
+  let writer = new CborWriter(frameCapacity_B(schedule.capacity));
   const header = { boot: bootId, seq: 0, t0_us: 0, tick_us: schedule.tick_us, flags: 0, lateness_us: 0 };
+  // the watchdog is kicked once per frame: a sampling loop stalled for three frames resets the board
+  E.enableWatchdog(Math.max(10, 3 * config.frame_s + 5), false);
 
-  const sampler = new Sampler(sources, schedule, function (timing, blocks) {
+  function onFrame(timing: FrameTiming, blocks: DataFrameBlocks): void {
+    E.kickWatchdog();
     header.seq = seq;
     header.t0_us = timing.t0_us;
+    header.tick_us = schedule.tick_us;
     header.lateness_us = timing.lateness_us;
     writer.reset();
     writeDataFrame(writer, header, blocks);
+    // span of the frame's samples, for the gap message should the frame be dropped
+    let samples = 0;
+    let first = -1;
+    let last = -1;
+    for (let i = 0; i < blocks.counts.length; i++) {
+      const n = blocks.counts[i];
+      if (n === 0) continue;
+      samples += n;
+      const a = blocks.offsets[i];
+      const z = a + (n - 1) * schedule.every[i];
+      if (first < 0 || a < first) first = a;
+      if (z > last) last = z;
+    }
+    meta.kind = KIND_DATA;
+    meta.boot = bootId;
+    meta.seq = seq;
+    meta.samples = samples;
+    meta.first_us = timing.t0_us + first * schedule.tick_us;
+    meta.last_us = timing.t0_us + last * schedule.tick_us;
     seq = (seq + 1) >>> 0;
-    uplink.send(writer.bytes());
-  });
+    uplink.push(meta, writer.bytes());
+    alarms.check(blocks, timing.t0_us, schedule);
+  }
+
+  let sampler = new Sampler(sources, schedule, onFrame);
+
+  commands = new Commands(
+    {
+      setRate: function (channel, rate_hz) {
+        const c = channelIndex(ids, channel);
+        if (c < 0) return 'channel "' + channel + '" is not on this board (it has ' + ids.join(", ") + ")";
+        const limit = build.board.max_sample_rate_hz as number;
+        if (rate_hz > limit) return "rate " + rate_hz + " Hz is above this board's limit of " + limit + " Hz";
+        const before = config.channels[c].rate_hz;
+        config.channels[c].rate_hz = rate_hz;
+        let next: Schedule;
+        try {
+          next = makeSchedule(config.channels, config.frame_s);
+        } catch (err) {
+          config.channels[c].rate_hz = before;
+          return err instanceof Error ? err.message : String(err);
+        }
+        // the frame in progress is cut short and sent; the new schedule starts with the next frame
+        sampler.stop();
+        schedule = next;
+        writer = new CborWriter(frameCapacity_B(schedule.capacity));
+        sampler = new Sampler(sources, schedule, onFrame);
+        sampler.start();
+        uplink.announce();
+        return "";
+      },
+      setThreshold: function (channel, rule, threshold) {
+        return alarms.setThreshold(channel, rule, threshold) ? "" : 'channel "' + channel + '" has no alarm rule "' + rule + '"';
+      },
+      setCalibration: function (channel, cal) {
+        const c = channelIndex(ids, channel);
+        if (c < 0) return 'channel "' + channel + '" is not on this board (it has ' + ids.join(", ") + ")";
+        const current = config.channels[c].calibration;
+        if (cal.kind !== current.kind) return 'channel "' + channel + '" is calibrated as "' + current.kind + '"; send a calibration of that kind';
+        config.channels[c].calibration = cal as typeof current;
+        if (cal.kind === "linear") alarms.setCalibration(c, cal.gain as number, cal.offset as number);
+        uplink.announce();
+        return "";
+      },
+      rebirth: function () {
+        uplink.announce();
+      },
+      resendFrom: function (b) {
+        uplink.store.resend();
+        return b === bootId || uplink.store.waiting > 0 ? "" : "boot " + b + " is not this boot (" + bootId + ") and nothing of it is stored";
+      },
+      reboot: function () {
+        E.reboot();
+      },
+    },
+    bootId,
+    function (payload) {
+      meta.kind = KIND_ACK;
+      meta.boot = bootId;
+      meta.seq = 0;
+      meta.samples = 0;
+      meta.first_us = meta.last_us = Math.round(getTime() * 1e6);
+      uplink.push(meta, payload);
+    },
+  );
+
+  const healthFigures = health;
+  setInterval(function () {
+    healthFigures.publish();
+  }, (config.health_s ? config.health_s : DEFAULT_HEALTH_s) * 1000);
 
   uplink.start();
   sampler.start();

@@ -164,6 +164,15 @@ export class MqttClient {
     return packetId;
   }
 
+  /**
+   * Forgets every unacknowledged QoS 1 publish, for a caller that keeps its own copies and publishes
+   * them again after a reconnect (under new packet ids) instead of having the window re-send them.
+   * Their payloads are released at once; late PUBACKs for them are ignored.
+   */
+  abandonInFlight(): void {
+    this.window.clear();
+  }
+
   /** Subscribes now if connected, and again on every connect the broker has no session for. */
   subscribe(filter: string, qos: 0 | 1): void {
     let entry: Subscription | undefined;

@@ -57,6 +57,18 @@ export class InFlightWindow {
     return true;
   }
 
+  /** Empties every slot: the caller takes over re-sending what was in flight. */
+  clear(): void {
+    for (let i = 0; i < this.size; i++) {
+      this.ids[i] = 0;
+      this.topics[i] = "";
+      this.payloads[i] = undefined;
+      this.sentAt_s[i] = -1;
+      this.order[i] = -1;
+    }
+    this.count = 0;
+  }
+
   /** Occupied slots, oldest publish first (the window is small: a selection pass per slot). */
   slotsInOrder(): number[] {
     const slots: number[] = [];

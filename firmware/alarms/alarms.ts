@@ -1,0 +1,158 @@
+import type { AlarmRule, RigConfig } from "../../boards/rig-schema.ts";
+import type { DataFrameBlocks } from "../../protocol/wire/data-frame.ts";
+import { writeAlarm, type AlarmMessage } from "../../protocol/wire/alarm.ts";
+import { CborWriter } from "../../protocol/wire/cbor-writer.ts";
+import type { Schedule } from "../../protocol/wire/schedule.ts";
+
+const HIGH = 0;
+const LOW = 1;
+const RISE = 2;
+const STALE = 3;
+
+/** A raised alarm, encoded; the caller queues it (alarms go through the store like frames). */
+export type AlarmSink = (message: Uint8Array, t_us: number) => void;
+
+/**
+ * Edge alarms, evaluated on every sample of each finished frame (so at most one frame after the
+ * sample that trips them) with constant work per sample and no allocation; only raising one encodes
+ * a message. A rule is raised once when its condition has held for hold_s, and re-armed when the
+ * condition ends (high/low: `hysteresis` back inside the threshold), so it is raised again only
+ * after it has cleared.
+ */
+export class Alarms {
+  private readonly channel: Int16Array;
+  private readonly kind: Int8Array;
+  private readonly threshold: Float64Array;
+  private readonly hysteresis: Float64Array;
+  private readonly hold_us: Float64Array;
+  private readonly gain: Float64Array;
+  private readonly offset: Float64Array;
+  private readonly active: Int8Array;
+  /** When the condition began (µs), or -1. */
+  private readonly since_us: Float64Array;
+  /** The previous sample of the rule's channel: value (rise) or raw code (stale), and its time. */
+  private readonly previous: Float64Array;
+  private readonly previous_us: Float64Array;
+  private readonly names: string[] = [];
+  private readonly channelIds: string[] = [];
+  private readonly writer = new CborWriter(160);
+  private readonly message: AlarmMessage;
+  private readonly sink: AlarmSink;
+  raised = 0;
+
+  constructor(config: RigConfig, boot: number, sink: AlarmSink) {
+    const rules: AlarmRule[] = config.alarms ? config.alarms : [];
+    const n = rules.length;
+    this.channel = new Int16Array(n);
+    this.kind = new Int8Array(n);
+    this.threshold = new Float64Array(n);
+    this.hysteresis = new Float64Array(n);
+    this.hold_us = new Float64Array(n);
+    this.gain = new Float64Array(n);
+    this.offset = new Float64Array(n);
+    this.active = new Int8Array(n);
+    this.since_us = new Float64Array(n).fill(-1);
+    this.previous = new Float64Array(n);
+    this.previous_us = new Float64Array(n).fill(-1);
+    this.sink = sink;
+    this.message = { boot: boot, n: 0, channel: "", rule: "", value: 0, threshold: 0, t_us: 0 };
+    for (let r = 0; r < n; r++) {
+      const rule = rules[r];
+      let c = -1;
+      for (let i = 0; i < config.channels.length; i++) if (config.channels[i].id === rule.channel) c = i;
+      if (c < 0) throw new Error('alarm "' + rule.name + '": channel "' + rule.channel + '" is not in the rig');
+      this.channel[r] = c;
+      this.kind[r] = rule.kind === "high" ? HIGH : rule.kind === "low" ? LOW : rule.kind === "rise" ? RISE : STALE;
+      this.threshold[r] = rule.threshold;
+      this.hysteresis[r] = rule.hysteresis ? rule.hysteresis : 0;
+      this.hold_us[r] = rule.hold_s ? rule.hold_s * 1e6 : 0;
+      this.names.push(rule.name);
+      this.channelIds.push(rule.channel);
+      const cal = config.channels[c].calibration;
+      if (cal.kind !== "linear") throw new Error('alarm "' + rule.name + '": channel "' + rule.channel + '" has a ' + cal.kind + " calibration; alarms need a linear one");
+      this.calibrate(r, cal.gain, cal.offset);
+    }
+  }
+
+  private calibrate(r: number, gain: number, offset: number): void {
+    this.gain[r] = gain;
+    this.offset[r] = offset;
+  }
+
+  /** A new calibration for a channel (set_calibration). */
+  setCalibration(channel: number, gain: number, offset: number): void {
+    for (let r = 0; r < this.channel.length; r++) if (this.channel[r] === channel) this.calibrate(r, gain, offset);
+  }
+
+  /** A new threshold for the named rule of a channel; false when there is no such rule. */
+  setThreshold(channelId: string, rule: string, threshold: number): boolean {
+    for (let r = 0; r < this.names.length; r++) {
+      if (this.names[r] === rule && this.channelIds[r] === channelId) {
+        this.threshold[r] = threshold;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Runs every rule over the samples of one frame. */
+  check(blocks: DataFrameBlocks, t0_us: number, schedule: Schedule): void {
+    const tick = schedule.tick_us;
+    for (let r = 0; r < this.channel.length; r++) {
+      const c = this.channel[r];
+      const samples = blocks.samples[c];
+      const count = blocks.counts[c];
+      const every = schedule.every[c];
+      const first_us = t0_us + blocks.offsets[c] * tick;
+      for (let k = 0; k < count; k++) this.sample(r, samples[k], first_us + k * every * tick);
+    }
+  }
+
+  private sample(r: number, raw: number, t_us: number): void {
+    const value = this.gain[r] * raw + this.offset[r];
+    const kind = this.kind[r];
+    const active = this.active[r] === 1;
+    const th = this.threshold[r];
+    const back = active ? this.hysteresis[r] : 0;
+    let on: boolean;
+    let shown = value;
+    if (kind === HIGH) on = value > th - back;
+    else if (kind === LOW) on = value < th + back;
+    else if (kind === RISE) {
+      const dt_us = t_us - this.previous_us[r];
+      shown = this.previous_us[r] < 0 ? 0 : ((value - this.previous[r]) * 1e6) / dt_us;
+      on = this.previous_us[r] >= 0 && shown > th - back;
+      this.previous[r] = value;
+      this.previous_us[r] = t_us;
+    } else {
+      if (this.previous_us[r] < 0 || raw !== this.previous[r]) {
+        this.previous[r] = raw;
+        this.previous_us[r] = t_us;
+      }
+      shown = (t_us - this.previous_us[r]) / 1e6;
+      on = shown >= th;
+    }
+    if (!on) {
+      this.since_us[r] = -1;
+      this.active[r] = 0;
+      return;
+    }
+    if (this.since_us[r] < 0) this.since_us[r] = t_us;
+    if (active || t_us - this.since_us[r] < this.hold_us[r]) return;
+    this.active[r] = 1;
+    this.raise(r, shown, t_us);
+  }
+
+  private raise(r: number, value: number, t_us: number): void {
+    const m = this.message;
+    m.n = this.raised++;
+    m.channel = this.channelIds[r];
+    m.rule = this.names[r];
+    m.value = value;
+    m.threshold = this.threshold[r];
+    m.t_us = t_us;
+    this.writer.reset();
+    writeAlarm(this.writer, m);
+    this.sink(this.writer.bytes(), t_us);
+  }
+}

@@ -1,0 +1,78 @@
+import { writeAck, ACK_OK, type AckMessage } from "../protocol/wire/ack.ts";
+import { CborWriter } from "../protocol/wire/cbor-writer.ts";
+import { parseCommand, type CalibrationFields, type Command } from "../protocol/wire/command.ts";
+
+/** What commands act on; each returns "" when done, or an error message naming what is wrong. */
+export interface CommandTarget {
+  setRate(channel: string, rate_hz: number): string;
+  setThreshold(channel: string, rule: string, threshold: number): string;
+  setCalibration(channel: string, cal: CalibrationFields): string;
+  rebirth(): void;
+  resendFrom(boot: number, seq: number): string;
+  reboot(): void;
+}
+
+/** Queues an encoded ack (acks go through the store, so they are not lost with the link). */
+export type AckSink = (payload: Uint8Array) => void;
+
+/**
+ * Applies commands from the `cmd` topic: each is parsed and validated by protocol/wire/command.ts,
+ * carried out, and acknowledged with its result. A reboot is acknowledged first and carried out a
+ * second later, so the ack can leave the board.
+ */
+export class Commands {
+  private readonly target: CommandTarget;
+  private readonly sink: AckSink;
+  private readonly writer = new CborWriter(320);
+  private readonly ack: AckMessage;
+
+  constructor(target: CommandTarget, boot: number, sink: AckSink) {
+    this.target = target;
+    this.sink = sink;
+    this.ack = { boot: boot, id: -1, ok: true, code: ACK_OK, message: "" };
+  }
+
+  handle(payload: Uint8Array): void {
+    const parsed = parseCommand(payload);
+    if (!parsed.ok) {
+      this.reply(parsed.id, parsed.code, parsed.message);
+      return;
+    }
+    const cmd = parsed.command;
+    let problem: string;
+    try {
+      problem = this.apply(cmd);
+    } catch (err) {
+      problem = err instanceof Error ? err.message : String(err);
+    }
+    if (problem === "") this.reply(cmd.id, ACK_OK, cmd.op + " done");
+    else this.reply(cmd.id, "rejected", problem);
+    if (problem === "" && cmd.op === "reboot") {
+      const target = this.target;
+      setTimeout(function () {
+        target.reboot();
+      }, 1000);
+    }
+  }
+
+  private apply(cmd: Command): string {
+    const t = this.target;
+    if (cmd.op === "set_rate") return t.setRate(cmd.channel, cmd.rate_hz);
+    if (cmd.op === "set_threshold") return t.setThreshold(cmd.channel, cmd.rule, cmd.threshold);
+    if (cmd.op === "set_calibration") return t.setCalibration(cmd.channel, cmd.cal);
+    if (cmd.op === "resend_from") return t.resendFrom(cmd.b, cmd.seq);
+    if (cmd.op === "rebirth") t.rebirth();
+    return "";
+  }
+
+  private reply(id: number, code: string, message: string): void {
+    const a = this.ack;
+    a.id = id;
+    a.ok = code === ACK_OK;
+    a.code = code;
+    a.message = message;
+    this.writer.reset();
+    writeAck(this.writer, a);
+    this.sink(this.writer.bytes());
+  }
+}
