@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Compile } from "typebox/compile";
 import type { BoardProfile } from "./profile.ts";
 import { RigConfig } from "./rig-schema.ts";
+import { wiringProblems } from "./rig-wiring.ts";
 import { limitProblems } from "./limits.ts";
 import { makeSchedule } from "../protocol/wire/schedule.ts";
 
@@ -15,26 +16,17 @@ export function validateRigConfig(value: unknown, board: BoardProfile, source = 
   }
   const problems: string[] = [];
   if (value.board !== board.id) problems.push(`/board: "${value.board}" does not match the board being built (${board.id})`);
-  const seen: { [key: string]: string } = {};
   value.channels.forEach((ch, i) => {
-    const at = `/channels/${i} ("${ch.id}")`;
     if (ch.rate_hz > board.max_sample_rate_hz) {
-      problems.push(`${at}: rate ${ch.rate_hz} Hz is above ${board.id}'s limit of ${board.max_sample_rate_hz} Hz`);
-    }
-    if (ch.sensor === "ads1115") {
-      if (!board.i2c.some((b) => b.bus === ch.bus)) {
-        problems.push(`${at}: ${board.id} has no ${ch.bus} (it has ${board.i2c.map((b) => b.bus).join(", ") || "no I2C bus"})`);
-      }
-      const key = `${ch.bus}@${ch.address}`;
-      if (seen[key]) problems.push(`${at}: address 0x${ch.address.toString(16)} on ${ch.bus} is already used by channel "${seen[key]}"`);
-      seen[key] = ch.id;
+      problems.push(`/channels/${i} ("${ch.id}"): rate ${ch.rate_hz} Hz is above ${board.id}'s limit of ${board.max_sample_rate_hz} Hz`);
     }
   });
+  problems.push(...wiringProblems(value.channels, board));
+  problems.push(...limitProblems(value, board));
   const ids = value.channels.map((c) => c.id);
   ids.forEach((id, i) => {
     if (ids.indexOf(id) !== i) problems.push(`/channels/${i}: channel id "${id}" is used twice`);
   });
-  problems.push(...limitProblems(value, board));
   try {
     makeSchedule(value.channels, value.frame_s);
   } catch (err) {

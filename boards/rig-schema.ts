@@ -1,12 +1,16 @@
 import Type, { type Static } from "typebox";
+import { Calibration } from "../protocol/schema/calibration.ts";
 import { Id } from "../protocol/schema/id.ts";
 
-/** raw → physical: value = gain · raw + offset, in the channel's unit. */
-export const LinearCalibration = Type.Object({
-  kind: Type.Literal("linear"),
-  gain: Type.Number(),
-  offset: Type.Number(),
-});
+// One channel kind per sensor. Every channel carries one raw signal; a detector with several
+// signals (lateral PSD: electrodes A and B; quadrant photodiode: segments A-D) is several channels
+// sharing a `group`, so every raw signal travels and the host forms sums and positions from them.
+// docs/SENSORS.md describes each kind, its wiring and the calibration that fits it.
+
+const PinName = Type.String({ pattern: "^[A-Z][0-9]{1,2}$" });
+const I2CBus = Type.String({ pattern: "^I2C[1-3]$" });
+const SPIBus = Type.String({ pattern: "^SPI[1-3]$" });
+const PositiveNumber = Type.Number({ exclusiveMinimum: 0 });
 
 const ChannelBase = {
   id: Id,
@@ -15,26 +19,114 @@ const ChannelBase = {
   /** Unit symbol for people: Pa, degC, V, A, N/m. */
   unit: Type.String({ minLength: 1 }),
   rate_hz: Type.Number({ minimum: 0.1 }),
-  calibration: LinearCalibration,
+  /** Which calibration kinds fit which sensor is checked in rig-config.ts. */
+  calibration: Calibration,
 };
 
-export const Ads1115Channel = Type.Object({
-  ...ChannelBase,
-  sensor: Type.Literal("ads1115"),
-  bus: Type.String({ pattern: "^I2C[1-3]$" }),
+/** ADS1115 multiplexer inputs (datasheet SBAS444D §8.5.3, MUX[2:0]). */
+const Ads1115Input = Type.Union([
+  Type.Literal("AIN0"),
+  Type.Literal("AIN1"),
+  Type.Literal("AIN2"),
+  Type.Literal("AIN3"),
+  Type.Literal("AIN0-AIN1"),
+  Type.Literal("AIN0-AIN3"),
+  Type.Literal("AIN1-AIN3"),
+  Type.Literal("AIN2-AIN3"),
+]);
+/** Full-scale range of the PGA, ±V (datasheet SBAS444D §8.3.3). */
+const Ads1115Range = Type.Union([Type.Literal(6.144), Type.Literal(4.096), Type.Literal(2.048), Type.Literal(1.024), Type.Literal(0.512), Type.Literal(0.256)]);
+const Ads1115Fields = {
+  bus: I2CBus,
   address: Type.Integer({ minimum: 0x48, maximum: 0x4b }),
-  input: Type.Union([
-    Type.Literal("AIN0"),
-    Type.Literal("AIN1"),
-    Type.Literal("AIN2"),
-    Type.Literal("AIN3"),
-    Type.Literal("AIN0-AIN1"),
-    Type.Literal("AIN0-AIN3"),
-    Type.Literal("AIN1-AIN3"),
-    Type.Literal("AIN2-AIN3"),
-  ]),
-  /** Full-scale range of the PGA, ±V (datasheet SBAS444D §8.3.3). */
-  range_V: Type.Union([Type.Literal(6.144), Type.Literal(4.096), Type.Literal(2.048), Type.Literal(1.024), Type.Literal(0.512), Type.Literal(0.256)]),
+  input: Ads1115Input,
+  range_V: Ads1115Range,
+};
+
+/** A voltage on one ADS1115 input: an analog pressure transducer, a photodiode amplifier, ... */
+export const Ads1115Channel = Type.Object({ ...ChannelBase, sensor: Type.Literal("ads1115"), ...Ads1115Fields });
+
+/** One register of an INA226 current/voltage monitor; channels on one chip share its shunt and timing. */
+export const Ina226Channel = Type.Object({
+  ...ChannelBase,
+  sensor: Type.Literal("ina226"),
+  bus: I2CBus,
+  address: Type.Integer({ minimum: 0x40, maximum: 0x4f }),
+  measure: Type.Union([Type.Literal("current"), Type.Literal("shunt_voltage"), Type.Literal("bus_voltage"), Type.Literal("power")]),
+  shunt_ohm: PositiveNumber,
+  /** Current register LSB; CAL = 0.00512 / (current_lsb_A · shunt_ohm) must fit 15 bits. */
+  current_lsb_A: PositiveNumber,
+  averages: Type.Union([1, 4, 16, 64, 128, 256, 512, 1024].map((n) => Type.Literal(n))),
+  /** Conversion time of each bus and shunt sample, µs. */
+  conversion_us: Type.Union([140, 204, 332, 588, 1100, 2116, 4156, 8244].map((n) => Type.Literal(n))),
+  /** Drive the ALERT pin when the current exceeds this, A (shunt over-voltage limit). */
+  alert_over_A: Type.Optional(PositiveNumber),
+});
+
+/** A platinum RTD on a MAX31865 over SPI; its reference resistor and R0 are in the `rtd_cvd` calibration. */
+export const Max31865Channel = Type.Object({
+  ...ChannelBase,
+  sensor: Type.Literal("max31865"),
+  bus: SPIBus,
+  cs: PinName,
+  wires: Type.Union([Type.Literal(2), Type.Literal(3), Type.Literal(4)]),
+  /** Mains frequency the converter's filter rejects. */
+  mains_hz: Type.Union([Type.Literal(50), Type.Literal(60)]),
+});
+
+/** An NTC thermistor in a divider on an analog pin; the divider and the β or Steinhart–Hart model are in the calibration. */
+export const NtcChannel = Type.Object({
+  ...ChannelBase,
+  sensor: Type.Literal("ntc"),
+  pin: PinName,
+});
+
+/** Ratiometric analog pressure transducer (10 % to 90 % of its supply) on an analog pin, through a divider. */
+export const RatiometricChannel = Type.Object({
+  ...ChannelBase,
+  sensor: Type.Literal("ratiometric"),
+  pin: PinName,
+  supply_V: PositiveNumber,
+  /** Divider from the transducer's output to the pin, ≤ 1 (1 when wired directly). */
+  divider: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+  /** Voltage at which analogRead returns 1. */
+  adc_full_scale_V: PositiveNumber,
+});
+
+/** A digital pressure transducer of the Honeywell ABP2 kind: status byte and 24-bit counts over I2C. */
+export const Abp2Channel = Type.Object({
+  ...ChannelBase,
+  sensor: Type.Literal("abp2"),
+  bus: I2CBus,
+  address: Type.Integer({ minimum: 0x08, maximum: 0x78 }),
+});
+
+const DetectorFields = {
+  /** The detector this signal belongs to; its other signals carry the same group. */
+  group: Id,
+  /** Transimpedance of the amplifier from photocurrent to the ADC input, Ω. */
+  transimpedance_ohm: PositiveNumber,
+  /** Below this sum of the group's signals the spot position is invalid (bubble, misalignment, laser), V. */
+  min_sum_V: Type.Number({ minimum: 0 }),
+};
+
+/** One electrode of a two-electrode lateral-effect position-sensitive detector, read by an ADS1115 input. */
+export const PsdChannel = Type.Object({
+  ...ChannelBase,
+  sensor: Type.Literal("psd"),
+  ...Ads1115Fields,
+  ...DetectorFields,
+  electrode: Type.Union([Type.Literal("A"), Type.Literal("B")]),
+  active_length_m: PositiveNumber,
+});
+
+/** One segment of a quadrant photodiode, read by an ADS1115 input. */
+export const QuadrantChannel = Type.Object({
+  ...ChannelBase,
+  sensor: Type.Literal("quadrant"),
+  ...Ads1115Fields,
+  ...DetectorFields,
+  segment: Type.Union([Type.Literal("A"), Type.Literal("B"), Type.Literal("C"), Type.Literal("D")]),
 });
 
 export const SyntheticChannel = Type.Object({
@@ -46,7 +138,17 @@ export const SyntheticChannel = Type.Object({
   offset: Type.Number(),
 });
 
-export const ChannelConfig = Type.Union([Ads1115Channel, SyntheticChannel]);
+export const ChannelConfig = Type.Union([
+  Ads1115Channel,
+  Ina226Channel,
+  Max31865Channel,
+  NtcChannel,
+  RatiometricChannel,
+  Abp2Channel,
+  PsdChannel,
+  QuadrantChannel,
+  SyntheticChannel,
+]);
 export type ChannelConfig = Static<typeof ChannelConfig>;
 
 /**
@@ -95,4 +197,11 @@ export const RigConfig = Type.Object({
 });
 export type RigConfig = Static<typeof RigConfig>;
 export type Ads1115Channel = Static<typeof Ads1115Channel>;
+export type Ina226Channel = Static<typeof Ina226Channel>;
+export type Max31865Channel = Static<typeof Max31865Channel>;
+export type NtcChannel = Static<typeof NtcChannel>;
+export type RatiometricChannel = Static<typeof RatiometricChannel>;
+export type Abp2Channel = Static<typeof Abp2Channel>;
+export type PsdChannel = Static<typeof PsdChannel>;
+export type QuadrantChannel = Static<typeof QuadrantChannel>;
 export type SyntheticChannel = Static<typeof SyntheticChannel>;
