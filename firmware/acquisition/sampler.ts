@@ -75,8 +75,9 @@ export class Sampler {
     const lateFlag = late_us * 2 > this.schedule.tick_us ? QUALITY_LATE : 0;
     for (let i = 0; i < every.length; i++) {
       if (this.tick % every[i] !== 0) continue;
-      b.samples[i][b.counts[i]++] = this.sources[i].read();
-      b.quality[i] |= lateFlag;
+      const source = this.sources[i];
+      b.samples[i][b.counts[i]++] = source.read();
+      b.quality[i] |= lateFlag | source.quality();
     }
     this.tick++;
     this.tickInFrame++;

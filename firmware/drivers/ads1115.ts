@@ -1,81 +1,204 @@
 import {
+  CODE_MAX,
+  CODE_MIN,
   CONFIG_COMP_DISABLE,
   CONFIG_DR_SHIFT,
+  CONFIG_MODE_SINGLE,
   CONFIG_MUX_SHIFT,
+  CONFIG_OS,
   CONFIG_PGA_SHIFT,
   DATA_RATE_SPS,
+  DATA_RATE_TOLERANCE,
   MUX,
   PGA_FSR_V,
   REG_CONFIG,
   REG_CONVERSION,
 } from "../../boards/chips/ads1115.ts";
+import { QUALITY_OPEN_CIRCUIT, QUALITY_SATURATED } from "../../protocol/wire/data-frame.ts";
+import { hex, reasonOf } from "./i2c-errors.ts";
 import type { SampleSource } from "./source.ts";
 
-export interface Ads1115Options {
-  channel: string;
+export interface Ads1115ChipOptions {
   busName: string;
   bus: I2C;
   address: number;
-  /** A key of MUX: "AIN0" … "AIN3" single-ended, or a differential pair such as "AIN0-AIN1". */
-  input: string;
-  /** Full-scale range, ±V: one of PGA_FSR_V. */
-  range_V: number;
+  /** Sample period of the chip's channels (they share one rate), s. */
+  period_s: number;
 }
 
-function hex(n: number): string {
-  return "0x" + n.toString(16);
-}
+/** The fastest data rate: conversions take 1/860 s, up to 10 % longer on the internal oscillator. */
+const DR_FASTEST = DATA_RATE_SPS.length - 1;
+const CONVERSION_MS = ((1 + DATA_RATE_TOLERANCE) * 1000) / DATA_RATE_SPS[DR_FASTEST];
 
 /**
- * One ADS1115 input read in continuous-conversion mode at the chip's fastest rate (860 SPS), so a
- * read returns a conversion at most 1.2 ms old without waiting for a ready bit in the sampling path.
+ * One ADS1115 and the inputs channels read from it, always at 860 SPS.
+ *
+ * One input: continuous conversion, so a read returns a conversion at most 1.3 ms old.
+ * Several inputs: the chip converts one input at a time, so they are scanned. At each sampling tick
+ * the first read hands out the results of the previous scan and starts the next one: a single-shot
+ * conversion per input, back to back, paced by a timer at the conversion time. Every code is
+ * therefore one sample period late, and the scan must fit in a period (checked at start()).
  */
-export class Ads1115 implements SampleSource {
-  private readonly opts: Ads1115Options;
-  private readonly config: number;
+export class Ads1115Chip {
+  private readonly opts: Ads1115ChipOptions;
+  private readonly channels: string[] = [];
+  private readonly configs: number[] = [];
+  private readonly configBytes: Uint8Array[] = [];
+  private readonly pointerConversion = new Uint8Array([REG_CONVERSION]);
+  private codes = new Int32Array(0);
+  private flags = new Uint8Array(0);
+  private configured = 0;
+  private scanning = false;
+  private scanIndex = 0;
+  private readonly stepFn: () => void;
 
-  constructor(opts: Ads1115Options) {
+  constructor(opts: Ads1115ChipOptions) {
     this.opts = opts;
-    const mux = MUX[opts.input];
+    const self = this;
+    this.stepFn = function () {
+      self.step();
+    };
+  }
+
+  /** Adds an input read by `channel`; returns its index on the chip. */
+  addInput(channel: string, input: string, range_V: number): number {
+    const mux = MUX[input];
     if (mux === undefined) {
-      throw new Error(this.where() + ': input "' + opts.input + '" is not an ADS1115 input (use AIN0-AIN3 or a pair such as AIN0-AIN1)');
+      throw new Error(this.where(channel) + ': input "' + input + '" is not an ADS1115 input (use AIN0-AIN3 or a pair such as AIN0-AIN1)');
     }
-    const pga = PGA_FSR_V.indexOf(opts.range_V);
+    const pga = PGA_FSR_V.indexOf(range_V);
     if (pga < 0) {
-      throw new Error(this.where() + ": range " + opts.range_V + " V is not an ADS1115 full-scale range (use 6.144, 4.096, 2.048, 1.024, 0.512 or 0.256)");
+      throw new Error(this.where(channel) + ": range " + range_V + " V is not an ADS1115 full-scale range (use 6.144, 4.096, 2.048, 1.024, 0.512 or 0.256)");
     }
-    const dr = DATA_RATE_SPS.length - 1;
-    // MODE bit 0 selects continuous conversion; the comparator is unused.
-    this.config = (mux << CONFIG_MUX_SHIFT) | (pga << CONFIG_PGA_SHIFT) | (dr << CONFIG_DR_SHIFT) | CONFIG_COMP_DISABLE;
+    const config = (mux << CONFIG_MUX_SHIFT) | (pga << CONFIG_PGA_SHIFT) | (DR_FASTEST << CONFIG_DR_SHIFT) | CONFIG_COMP_DISABLE;
+    this.channels.push(channel);
+    this.configs.push(config);
+    // Single-shot start: OS = 1 with MODE = 1; written from a preallocated buffer during scans.
+    const single = config | CONFIG_OS | CONFIG_MODE_SINGLE;
+    this.configBytes.push(new Uint8Array([REG_CONFIG, (single >> 8) & 0xff, single & 0xff]));
+    return this.channels.length - 1;
   }
 
-  private where(): string {
-    return 'channel "' + this.opts.channel + '": ADS1115 at ' + hex(this.opts.address) + " on " + this.opts.busName;
+  private where(channel: string): string {
+    return 'channel "' + channel + '": ADS1115 at ' + hex(this.opts.address) + " on " + this.opts.busName;
   }
 
+  /** Configures the chip for the inputs added so far; a later input makes the next start() reconfigure. */
   start(): void {
+    const n = this.channels.length;
+    if (this.configured === n) return;
+    const scan_ms = n * CONVERSION_MS;
+    if (n > 1 && scan_ms >= this.opts.period_s * 1000) {
+      throw new Error(
+        this.where(this.channels.join('", "')) + ": scanning " + n + " inputs takes " + Math.round(scan_ms * 100) / 100 + " ms, longer than the sample period of " +
+          this.opts.period_s * 1000 + " ms (lower the rate or spread the inputs over more ADS1115s)",
+      );
+    }
+    const first = n === 1 ? this.configs[0] : this.configs[0] | CONFIG_MODE_SINGLE;
     const bus = this.opts.bus;
     const address = this.opts.address;
     try {
-      bus.writeTo(address, [REG_CONFIG, (this.config >> 8) & 0xff, this.config & 0xff]);
+      bus.writeTo(address, [REG_CONFIG, (first >> 8) & 0xff, first & 0xff]);
       bus.writeTo(address, [REG_CONFIG]);
       const back = bus.readFrom(address, 2);
       // OS reads back as 1 when idle and as 0 while converting, so compare without it.
       const got = ((back[0] << 8) | back[1]) & 0x7fff;
-      if (got !== (this.config & 0x7fff)) {
-        throw new Error("config register read back " + hex(got) + ", wrote " + hex(this.config & 0x7fff) + " (is this an ADS1115?)");
+      if (got !== (first & 0x7fff)) {
+        throw new Error("config register read back " + hex(got) + ", wrote " + hex(first & 0x7fff) + " (is this an ADS1115?)");
       }
-      bus.writeTo(address, [REG_CONVERSION]);
+      bus.writeTo(address, this.pointerConversion);
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      throw new Error(this.where() + " did not answer (" + reason + "); check wiring, power and the ADDR pin");
+      throw new Error(this.where(this.channels[n - 1]) + " did not answer (" + reasonOf(err) + "); check wiring, power and the ADDR pin");
+    }
+    this.codes = new Int32Array(n);
+    this.flags = new Uint8Array(n);
+    this.configured = n;
+    this.scanning = false;
+    if (n > 1) this.startScan();
+  }
+
+  /** Code of input `index`: in continuous mode the latest conversion, when scanning the previous scan's. */
+  read(index: number): number {
+    if (this.configured === 1) {
+      try {
+        const b = this.opts.bus.readFrom(this.opts.address, 2);
+        this.store(0, (b[0] << 8) | b[1]);
+      } catch (err) {
+        this.flags[0] = QUALITY_OPEN_CIRCUIT;
+      }
+    } else if (!this.scanning) {
+      this.startScan();
+    }
+    return this.codes[index];
+  }
+
+  quality(index: number): number {
+    return this.flags[index];
+  }
+
+  private store(index: number, word: number): void {
+    const code = word & 0x8000 ? word - 0x10000 : word;
+    this.codes[index] = code;
+    this.flags[index] = code >= CODE_MAX || code <= CODE_MIN ? QUALITY_SATURATED : 0;
+  }
+
+  private startScan(): void {
+    this.scanning = true;
+    this.scanIndex = 0;
+    this.convert();
+  }
+
+  private convert(): void {
+    try {
+      this.opts.bus.writeTo(this.opts.address, this.configBytes[this.scanIndex]);
+      setTimeout(this.stepFn, CONVERSION_MS);
+    } catch (err) {
+      this.failScan();
     }
   }
 
-  /** The latest conversion as a signed 16-bit code. The pointer stays on the conversion register. */
+  private step(): void {
+    const i = this.scanIndex;
+    try {
+      const bus = this.opts.bus;
+      bus.writeTo(this.opts.address, this.pointerConversion);
+      const b = bus.readFrom(this.opts.address, 2);
+      this.store(i, (b[0] << 8) | b[1]);
+    } catch (err) {
+      this.failScan();
+      return;
+    }
+    this.scanIndex = i + 1;
+    if (this.scanIndex < this.configured) this.convert();
+    else this.scanning = false;
+  }
+
+  /** A chip that stops answering mid-scan marks every input open; the next tick tries again. */
+  private failScan(): void {
+    for (let i = 0; i < this.flags.length; i++) this.flags[i] = QUALITY_OPEN_CIRCUIT;
+    this.scanning = false;
+  }
+}
+
+/** One channel's input on a shared ADS1115. */
+export class Ads1115Input implements SampleSource {
+  private readonly chip: Ads1115Chip;
+  private readonly index: number;
+
+  constructor(chip: Ads1115Chip, channel: string, input: string, range_V: number) {
+    this.chip = chip;
+    this.index = chip.addInput(channel, input, range_V);
+  }
+
+  start(): void {
+    this.chip.start();
+  }
+
   read(): number {
-    const b = this.opts.bus.readFrom(this.opts.address, 2);
-    const code = (b[0] << 8) | b[1];
-    return code & 0x8000 ? code - 0x10000 : code;
+    return this.chip.read(this.index);
+  }
+
+  quality(): number {
+    return this.chip.quality(this.index);
   }
 }

@@ -4,4 +4,6 @@ export interface SampleSource {
   start(): void;
   /** One raw code, taken now. Constant work, no allocation. */
   read(): number;
+  /** Quality flags (QUALITY_* of protocol/wire/data-frame.ts) of the last read; 0 when it is sound. */
+  quality(): number;
 }

@@ -19,6 +19,10 @@ export class Synthetic implements SampleSource {
 
   start(): void {}
 
+  quality(): number {
+    return 0;
+  }
+
   read(): number {
     const o = this.opts;
     const phase = (getTime() % o.period_s) / o.period_s;
