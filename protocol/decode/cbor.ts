@@ -1,4 +1,5 @@
 import { Decoder, type Options } from "cbor-x";
+import { scanCbor } from "./cbor-scan.ts";
 import { fail, type DecodeResult } from "./result.ts";
 
 /**
@@ -9,9 +10,14 @@ import { fail, type DecodeResult } from "./result.ts";
  */
 const decoder = new Decoder({ useRecords: false, mapsAsObjects: true, int64AsNumber: true } as Options);
 
-/** Decodes exactly one CBOR item; never throws. */
+/**
+ * Decodes exactly one CBOR item; never throws. The structural scan runs first, so cbor-x only sees
+ * payloads whose every length fits the bytes at hand and whose tags are the protocol's own.
+ */
 export function decodeCbor(payload: Uint8Array): DecodeResult<unknown> {
   if (payload.length === 0) return fail("cbor", "payload is empty; expected one CBOR map");
+  const problem = scanCbor(payload);
+  if (problem !== undefined) return { ok: false, error: problem };
   try {
     return { ok: true, message: decoder.decode(payload) };
   } catch (err) {

@@ -1,6 +1,6 @@
 import type { Birth } from "../schema/birth.ts";
 import type { Data } from "../schema/data.ts";
-import { readBlock } from "./block.ts";
+import { checkBlock } from "./block.ts";
 import { fail, type DecodeError } from "./result.ts";
 
 /**
@@ -11,6 +11,8 @@ export const MAX_SAMPLES_PER_BLOCK = 65536;
 /** A frame spanning more than a day of samples is corrupted, not slow. */
 export const MAX_FRAME_SPAN_us = 86_400_000_000;
 
+const PER_CHANNEL_KEYS = ["o", "q"] as const;
+
 /**
  * What the schema cannot say about a data frame: per-channel arrays agree in length, every block
  * decodes, sample counts and times are plausible and, when the birth is known, the frame belongs to
@@ -18,7 +20,7 @@ export const MAX_FRAME_SPAN_us = 86_400_000_000;
  */
 export function checkData(frame: Data, birth: Birth | undefined): DecodeError | undefined {
   const channels = frame.c.length;
-  for (const key of ["o", "q"] as const) {
+  for (const key of PER_CHANNEL_KEYS) {
     const perChannel = frame[key];
     if (perChannel !== undefined && perChannel.length !== channels) {
       return fail("channel_count", `data field /${key} has ${perChannel.length} entries for ${channels} block(s); expected one per block`, `/${key}`).error;
@@ -34,9 +36,8 @@ export function checkData(frame: Data, birth: Birth | undefined): DecodeError | 
   }
   for (let i = 0; i < channels; i++) {
     const path = `/c/${i}`;
-    const decoded = readBlock(frame.c[i]!, path);
-    if (!decoded.ok) return decoded.error;
-    const count = decoded.message.length;
+    const count = checkBlock(frame.c[i]!, path);
+    if (typeof count !== "number") return count;
     if (count > MAX_SAMPLES_PER_BLOCK) {
       return fail("implausible", `block ${path} holds ${count} samples; at most ${MAX_SAMPLES_PER_BLOCK} fit in one frame`, path).error;
     }

@@ -1,23 +1,36 @@
+import { ackValidator, type Ack } from "../schema/ack.ts";
+import { alarmValidator, type Alarm } from "../schema/alarm.ts";
 import { birthValidator, type Birth } from "../schema/birth.ts";
+import type { Command } from "../schema/command.ts";
 import { dataValidator, type Data } from "../schema/data.ts";
 import { deathValidator, type Death } from "../schema/death.ts";
-import type { Topic } from "../schema/topics.ts";
+import { gapValidator, type Gap } from "../schema/gap.ts";
+import { healthValidator, type Health } from "../schema/health.ts";
+import { MESSAGE_KINDS, type MessageKind, type Topic } from "../schema/topics.ts";
 import { checkBirth } from "./birth-checks.ts";
 import { decodeCbor } from "./cbor.ts";
+import { validateCommand } from "./command-checks.ts";
 import { checkData } from "./data-checks.ts";
-import { fail, type DecodeResult } from "./result.ts";
+import { checkAck, checkGap, checkHealth } from "./message-checks.ts";
+import { fail, type DecodeError, type DecodeResult } from "./result.ts";
 import { validate } from "./validate.ts";
 
 /** A frame of a few hundred samples per channel is a few kilobytes; anything near this is an attack or a bug. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 
-interface Messages {
+/** The decoded message of each kind. */
+export interface Messages {
   birth: Birth;
-  data: Data;
   death: Death;
+  data: Data;
+  alarm: Alarm;
+  gap: Gap;
+  health: Health;
+  cmd: Command;
+  ack: Ack;
 }
-export type DecodableKind = keyof Messages;
-export const DECODABLE_KINDS: readonly DecodableKind[] = ["birth", "data", "death"];
+export type DecodableKind = keyof Messages & MessageKind;
+export const DECODABLE_KINDS: readonly DecodableKind[] = MESSAGE_KINDS;
 
 export interface DecodeContext {
   /** The topic the payload arrived on: a birth must describe that board. */
@@ -30,12 +43,22 @@ export function isDecodableKind(kind: string): kind is DecodableKind {
   return (DECODABLE_KINDS as readonly string[]).includes(kind);
 }
 
-/** Decodes and checks one payload. Never throws: every problem becomes `{ ok: false, error }`. */
+/**
+ * Decodes and checks one payload: size limit, structural scan, cbor-x, schema, semantic checks.
+ * Never throws: every problem becomes `{ ok: false, error }` with a stable code.
+ */
 export function decodeMessage<K extends DecodableKind>(kind: K, payload: Uint8Array, context: DecodeContext = {}): DecodeResult<Messages[K]> {
   return decodeAny(kind, payload, context) as DecodeResult<Messages[K]>;
 }
 
-function decodeAny(kind: string, payload: Uint8Array, context: DecodeContext): DecodeResult<Birth | Data | Death> {
+/** A validated message that passes, or fails with, its semantic check. */
+function checked<T>(result: DecodeResult<T>, check: (message: T) => DecodeError | undefined): DecodeResult<T> {
+  if (!result.ok) return result;
+  const problem = check(result.message);
+  return problem === undefined ? result : { ok: false, error: problem };
+}
+
+function decodeAny(kind: string, payload: Uint8Array, context: DecodeContext): DecodeResult<Messages[DecodableKind]> {
   if (!isDecodableKind(kind)) {
     return fail("unknown_kind", `no decoder for "${kind}" messages (decodable: ${DECODABLE_KINDS.join(", ")})`);
   }
@@ -44,20 +67,23 @@ function decodeAny(kind: string, payload: Uint8Array, context: DecodeContext): D
   }
   const cbor = decodeCbor(payload);
   if (!cbor.ok) return cbor;
+  const value = cbor.message;
   switch (kind) {
-    case "birth": {
-      const birth = validate(birthValidator, cbor.message, "birth");
-      if (!birth.ok) return birth;
-      const problem = checkBirth(birth.message, context.topic);
-      return problem === undefined ? birth : { ok: false, error: problem };
-    }
-    case "data": {
-      const frame = validate(dataValidator, cbor.message, "data");
-      if (!frame.ok) return frame;
-      const problem = checkData(frame.message, context.birth);
-      return problem === undefined ? frame : { ok: false, error: problem };
-    }
+    case "birth":
+      return checked(validate(birthValidator, value, "birth"), (birth) => checkBirth(birth, context.topic));
+    case "data":
+      return checked(validate(dataValidator, value, "data"), (frame) => checkData(frame, context.birth));
     case "death":
-      return validate(deathValidator, cbor.message, "death");
+      return validate(deathValidator, value, "death");
+    case "alarm":
+      return validate(alarmValidator, value, "alarm");
+    case "gap":
+      return checked(validate(gapValidator, value, "gap"), checkGap);
+    case "health":
+      return checked(validate(healthValidator, value, "health"), checkHealth);
+    case "cmd":
+      return validateCommand(value);
+    case "ack":
+      return checked(validate(ackValidator, value, "ack"), checkAck);
   }
 }

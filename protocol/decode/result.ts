@@ -1,7 +1,7 @@
 /**
  * Why a message was rejected. `code` is stable, so the bridge can count by it: too_large, cbor,
- * schema, bad_block, channel_count, unknown_boot, implausible, topic_mismatch, duplicate_channel,
- * unknown_kind.
+ * too_deep, schema, bad_block, channel_count, unknown_boot, implausible, topic_mismatch,
+ * duplicate_channel, unknown_op, unknown_kind.
  */
 export interface DecodeError {
   code: string;

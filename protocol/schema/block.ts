@@ -6,7 +6,11 @@ import Type, { type Static } from "typebox";
  * matching typed array.
  */
 export const Block = Type.Refine(
-  Type.Unsafe<Uint8Array | Int16Array | Uint16Array | Int32Array | Float32Array>({}),
+  Type.Unsafe<Uint8Array | Int16Array | Uint16Array | Int32Array | Float32Array>({
+    description:
+      "CBOR byte string of zigzag LEB128 varints (first raw code absolute, then differences), or an RFC 8746 " +
+      "typed array: tag 77 sint16, 69 uint16, 78 sint32 or 85 float32, little-endian (no JSON equivalent)",
+  }),
   (value) =>
     value instanceof Uint8Array ||
     value instanceof Int16Array ||

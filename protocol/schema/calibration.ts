@@ -1,7 +1,7 @@
 import Type, { type Static } from "typebox";
 
-export const FiniteNumber = Type.Refine(Type.Number(), (n) => Number.isFinite(n), () => "must be a finite number");
-const Positive = Type.Refine(Type.Number({ exclusiveMinimum: 0 }), (n) => Number.isFinite(n), () => "must be a finite number");
+export const FiniteNumber = Type.Refine(Type.Number(), (n) => isFinite(n), () => "must be a finite number");
+const Positive = Type.Refine(Type.Number({ exclusiveMinimum: 0 }), (n) => isFinite(n), () => "must be a finite number");
 
 /** `value = gain·raw + offset`, in the channel's unit. */
 export const LinearCalibration = Type.Object({

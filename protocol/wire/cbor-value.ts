@@ -17,7 +17,8 @@ export function compareKeys(a: string, b: string): number {
   return 0;
 }
 
-function writeNumber(w: CborWriter, value: number): void {
+/** Integers within ±2^53 as integers, any other number as the shortest float that keeps it exactly. */
+export function writeNumber(w: CborWriter, value: number): void {
   // -0 goes out as the integer 0: Espruino has no negative zero, so the board could not produce it
   if (Math.floor(value) === value && value <= TWO_POW_53 && value >= -TWO_POW_53) w.int(value);
   else w.float(value);

@@ -7,6 +7,8 @@ export const PROTOCOL_VERSION = 1;
 
 /** Frame flag bits (key `f`). */
 export const FRAME_BACKFILL = 1;
+/** Every frame flag v1 defines; other bits are refused by decoders. */
+export const FRAME_FLAGS_V1 = FRAME_BACKFILL;
 
 /** Quality flag bits per block (key `q`). */
 export const QUALITY_SATURATED = 1;
@@ -14,6 +16,8 @@ export const QUALITY_OPEN_CIRCUIT = 2;
 export const QUALITY_LOW_OPTICAL_SUM = 4;
 export const QUALITY_LATE = 8;
 export const QUALITY_GAP = 16;
+/** Every quality flag v1 defines; other bits are refused by decoders. */
+export const QUALITY_FLAGS_V1 = 31;
 
 export interface DataFrameHeader {
   boot: number;

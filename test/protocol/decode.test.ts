@@ -110,7 +110,7 @@ describe("decodeMessage: bad input is an error, never a throw", () => {
   });
 
   it("rejects kinds it has no decoder for", () => {
-    expect(errorOf(decodeMessage("alarm" as "data", encode({ v: 1 }))).code).toBe("unknown_kind");
+    expect(errorOf(decodeMessage("telemetry" as "data", encode({ v: 1 }))).code).toBe("unknown_kind");
   });
 
   it("never throws on random bytes", () => {
