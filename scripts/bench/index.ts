@@ -2,6 +2,7 @@ import { analysisBenchmark } from "./analysis.ts";
 import type { Benchmark } from "./figure.ts";
 import { firmwareBenchmark } from "./firmware.ts";
 import { physicsBenchmark } from "./physics.ts";
+import { protocolBenchmark } from "./protocol.ts";
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [firmwareBenchmark, physicsBenchmark, analysisBenchmark];
+export const benchmarks: Benchmark[] = [protocolBenchmark, firmwareBenchmark, physicsBenchmark, analysisBenchmark];
