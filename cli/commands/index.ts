@@ -2,7 +2,9 @@ import type { Command } from "../command.ts";
 import { bench } from "./bench.ts";
 import { bridge } from "./bridge.ts";
 import { build } from "./build.ts";
+import { flash } from "./flash.ts";
+import { schema } from "./schema.ts";
 import { start } from "./start.ts";
 
 /** Every `cellrig` subcommand, in the order `cellrig --help` lists them. */
-export const commands: Command[] = [start, bridge, build, bench];
+export const commands: Command[] = [start, bridge, build, flash, flashInterpreter, schema, bench];

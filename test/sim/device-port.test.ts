@@ -200,7 +200,7 @@ describe("virtual device port: the real espruino CLI uploads a built bundle", ()
     }
   }
 
-  it("to RAM: the board runs the bundle and publishes its birth and data", async () => {
+  it("to RAM: the board runs the bundle and publishes its birth and data", { timeout: 120_000 }, async () => {
     const { topics, birthHash, exit } = await uploadAndWatch([]);
     expect(exit).toBe(0);
     expect(topics).toContain("cellrig/v1/demo/cli-1/birth");
@@ -209,7 +209,7 @@ describe("virtual device port: the real espruino CLI uploads a built bundle", ()
     expect(port.device.board.errors).toEqual([]);
   });
 
-  it("to flash (SAVE_ON_SEND=1): the bundle is saved as .bootcde, loaded, and survives a reboot", async () => {
+  it("to flash (SAVE_ON_SEND=1): the bundle is saved as .bootcde, loaded, and survives a reboot", { timeout: 120_000 }, async () => {
     const { topics, exit } = await uploadAndWatch(["--config", "SAVE_ON_SEND=1"]);
     expect(exit).toBe(0);
     expect(topics.filter((t) => t === "cellrig/v1/demo/cli-1/data").length).toBeGreaterThanOrEqual(2);
