@@ -2,6 +2,7 @@ import type { Command } from "../command.ts";
 import { bench } from "./bench.ts";
 import { bridge } from "./bridge.ts";
 import { build } from "./build.ts";
+import { flashInterpreter } from "./flash-interpreter.ts";
 import { flash } from "./flash.ts";
 import { schema } from "./schema.ts";
 import { start } from "./start.ts";
