@@ -35,7 +35,7 @@ function checkCalibration(ch: ChannelConfig, at: string, problems: string[]): vo
     if (ch.calibration.kind !== "ntc_beta" && ch.calibration.kind !== "ntc_steinhart_hart") problems.push(`${at}: an NTC channel needs an "ntc_beta" or "ntc_steinhart_hart" calibration, not "${kind}"`);
     else if (ch.calibration.code_full_scale !== ANALOG_CODE_FULL_SCALE) problems.push(`${at}: analog pin codes span ${ANALOG_CODE_FULL_SCALE}, not ${ch.calibration.code_full_scale}: set code_full_scale to ${ANALOG_CODE_FULL_SCALE}`);
   } else if (kind !== "linear") {
-    problems.push(`${at}: a ${ch.sensor} channel's codes are linear in its quantity: use a "linear" calibration, not "${kind}"`);
+    problems.push(`${at}: the codes of a "${ch.sensor}" channel are linear in its quantity: use a "linear" calibration, not "${kind}"`);
   }
 }
 
@@ -50,9 +50,9 @@ function checkRate(ch: ChannelConfig, at: string, problems: string[]): void {
     what = `the INA226 updates every ${conversion_s * 1000} ms (2 × ${ch.conversion_us} µs × ${ch.averages} averages)`;
   } else if (ch.sensor === "abp2") {
     conversion_s = ABP2_CONVERSION_S;
-    what = `the ABP2 needs ${ABP2_CONVERSION_S * 1000} ms per conversion`;
+    what = `the ABP2 takes ${ABP2_CONVERSION_S * 1000} ms per conversion`;
   }
-  if (conversion_s > 0 && ch.rate_hz * conversion_s > 1) problems.push(`${at}: rate ${ch.rate_hz} Hz is faster than ${what}: use at most ${Math.floor(1 / conversion_s)} Hz`);
+  if (conversion_s > 0 && ch.rate_hz * conversion_s > 1) problems.push(`${at}: rate ${ch.rate_hz} Hz is too fast: ${what}; use at most ${Math.floor(1 / conversion_s)} Hz`);
 }
 
 /** Channels on one ADS1115 agree on a rate, and one scan of all its inputs fits in a sample period. */

@@ -14,6 +14,7 @@ import {
   MANUFACTURER_ID,
   MASK_AFF,
   MASK_CVRF,
+  MASK_OVF,
   MASK_SOL,
   REG_ALERT_LIMIT,
   REG_BUS_VOLTAGE,
@@ -50,6 +51,7 @@ interface Results {
   bus: number;
   current: number;
   power: number;
+  overflow: boolean;
 }
 
 /**
@@ -57,7 +59,7 @@ interface Results {
  * in continuous shunt-and-bus mode a result completes every (bus + shunt conversion time) × averages
  * after the configuration was written, and the registers hold the last completed one: shunt voltage
  * quantised to 2.5 µV and saturated at ±81.92 mV, bus voltage to 1.25 mV, current and power computed
- * from the calibration register as the chip does (truncated). The ALERT pin follows the shunt
+ * from the calibration register as the chip does (truncated, saturating with the math-overflow flag). The ALERT pin follows the shunt
  * over-voltage limit when enabled.
  *
  * Faults: `open` stops acknowledging; `short` shorts the shunt (0 V across it); `stuck` freezes the
@@ -114,7 +116,7 @@ export class Ina226Twin {
   results(time_s: number): Results {
     if (this.fault === "stuck" && this.stuck) return this.stuck;
     const k = this.completed(time_s);
-    if (k < 1) return { shunt: 0, bus: 0, current: 0, power: 0 };
+    if (k < 1) return { shunt: 0, bus: 0, current: 0, power: 0, overflow: false };
     const t = this.configured_s + k * this.updatePeriod_s();
     const avg = AVERAGES[(this.config >> CONFIG_AVG_SHIFT) & 7]!;
     let shunt_V = this.fault === "short" ? 0 : this.current_A(t) * this.opts.shunt_ohm;
@@ -123,8 +125,11 @@ export class Ina226Twin {
     if (noise > 0) shunt_V += (noise / Math.sqrt(avg)) * gaussianAt(this.opts.seed ?? this.address, timeKey(t));
     const shunt = Math.min(SHUNT_CODE_MAX, Math.max(SHUNT_CODE_MIN, Math.round(shunt_V / SHUNT_LSB_V)));
     const bus = Math.min(BUS_CODE_MAX, Math.max(0, Math.round(this.busVoltage_V(t) / BUS_LSB_V)));
-    const current = currentRegister(shunt, this.calibration);
-    return { shunt, bus, current, power: powerRegister(current, bus) };
+    // A result beyond its register saturates it and raises the math-overflow flag.
+    const exact = currentRegister(shunt, this.calibration);
+    const current = Math.min(SHUNT_CODE_MAX, Math.max(SHUNT_CODE_MIN, exact));
+    const power = Math.min(0xffff, powerRegister(current, bus));
+    return { shunt, bus, current, power, overflow: exact !== current || power === 0xffff };
   }
 
   /** Whether the ALERT pin is asserted (its level is active low unless APOL is set). */
@@ -171,7 +176,7 @@ export class Ina226Twin {
       case REG_MASK_ENABLE: {
         // CVRF: a result completed since the last read of this register; AFF: the alert condition holds.
         const k = this.completed(time_s);
-        value = this.maskEnable | (k > this.lastRead ? MASK_CVRF : 0) | (this.alertAsserted(time_s) ? MASK_AFF : 0);
+        value = this.maskEnable | (k > this.lastRead ? MASK_CVRF : 0) | (this.alertAsserted(time_s) ? MASK_AFF : 0) | (r.overflow ? MASK_OVF : 0);
         this.lastRead = k;
         break;
       }
