@@ -136,6 +136,9 @@ function boot(): void {
         writer = new CborWriter(frameCapacity_B(schedule.capacity));
         sampler = new Sampler(sources, schedule, onFrame);
         sampler.start();
+        const running = global["cellrig"] as { sampler: Sampler; writer: CborWriter };
+        running.sampler = sampler;
+        running.writer = writer;
         uplink.announce();
         return "";
       },
@@ -179,6 +182,10 @@ function boot(): void {
     healthFigures.publish();
   }, (config.health_s ? config.health_s : DEFAULT_HEALTH_s) * 1000);
 
+  // the running state, reachable from the console (and from the simulator's JsVar estimate, which
+  // cannot see into closures): `cellrig.uplink.store.waiting` and so on
+  const state = { config: config, uplink: uplink, sampler: sampler, alarms: alarms, commands: commands, health: health, writer: writer, header: header, meta: meta };
+  global["cellrig"] = state;
   uplink.start();
   sampler.start();
   print("cellrig: board " + board + " of rig " + config.rig + " sampling " + config.channels.length + " channel(s), boot " + bootId);

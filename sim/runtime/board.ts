@@ -38,6 +38,8 @@ export interface SimBoardOptions {
   flash?: SimFlash;
   /** The board's network (link faults, address routing). */
   network?: SimNetwork;
+  /** Estimate JsVars as for a program saved to flash, whose function code stays in flash (see jsvars.ts). */
+  codeInFlash?: boolean;
 }
 
 export interface BoardError {
@@ -86,6 +88,7 @@ export class SimBoard extends EventEmitter<BoardEvents> {
   readonly reboots: BoardReboot[] = [];
 
   private readonly code: string;
+  private readonly codeInFlash: boolean;
   private refusal: LoadRefusal | null | undefined;
   private readonly i2cBuses = new Map<string, SimI2CBus>();
   private readonly spiBuses = new Map<string, SimSPIBus>();
@@ -99,6 +102,7 @@ export class SimBoard extends EventEmitter<BoardEvents> {
   constructor(options: SimBoardOptions) {
     super();
     this.code = options.code;
+    this.codeInFlash = options.codeInFlash === true;
     this.profile = options.profile;
     this.serial = options.serial;
     this.clock = options.clock;
@@ -218,6 +222,7 @@ export class SimBoard extends EventEmitter<BoardEvents> {
       baseline,
       extra: rootSources.flatMap((roots) => [...roots()]),
       free,
+      codeInFlash: this.codeInFlash,
     }));
     const watchdog = new Watchdog(this.clock, owner, () => this.reset("watchdog"));
     const e = createE(host, {

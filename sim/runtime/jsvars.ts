@@ -32,6 +32,11 @@ export interface JsVarRoots {
   extra: Iterable<unknown>;
   /** Objects that cost nothing (built-ins, API objects). */
   free: ReadonlySet<object>;
+  /**
+   * Count a function as one JsVar plus a reference to its code, as on a board that runs a program
+   * saved to flash (the interpreter keeps the function text there); otherwise the text is in RAM.
+   */
+  codeInFlash?: boolean;
 }
 
 function stringCost(text: string): number {
@@ -49,8 +54,11 @@ function valueCost(value: unknown): number {
 }
 
 const functionText = new WeakMap<object, number>();
+/** A function whose code stays in flash: the function and its code reference. */
+const FUNCTION_IN_FLASH_JSVARS = 2;
 
-function functionCost(fn: object): number {
+function functionCost(fn: object, codeInFlash: boolean): number {
+  if (codeInFlash) return fn instanceof Function ? 1 : FUNCTION_IN_FLASH_JSVARS;
   let cost = functionText.get(fn);
   if (cost === undefined) {
     // A host-made function is part of the simulated API, native code on a board.
@@ -121,7 +129,7 @@ export function estimateJsVars(roots: JsVarRoots): number {
       total += binaryCost(obj, seen);
       continue;
     }
-    total += typeof obj === "function" ? functionCost(obj) : 1;
+    total += typeof obj === "function" ? functionCost(obj, roots.codeInFlash === true) : 1;
     walkProperties(obj, () => false);
     visit(Object.getPrototypeOf(obj));
   }

@@ -73,7 +73,7 @@ export function bundleFor(config: RigConfig): Promise<string> {
   const key = JSON.stringify(config);
   let code = bundles.get(key);
   if (code === undefined) {
-    code = buildFirmware({ board: loadBoardProfile(config.board), config, minify: false }).then((b) => b.code);
+    code = buildFirmware({ board: loadBoardProfile(config.board), config }).then((b) => b.code);
     bundles.set(key, code);
   }
   return code;
