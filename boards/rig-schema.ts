@@ -1,5 +1,6 @@
 import Type, { type Static } from "typebox";
 import { Calibration } from "../protocol/schema/calibration.ts";
+import { INA226_ADDRESS_MAX, INA226_ADDRESS_MIN } from "./chips/ina226.ts";
 import { Id } from "../protocol/schema/id.ts";
 
 // One channel kind per sensor. Every channel carries one raw signal; a detector with several
@@ -51,7 +52,7 @@ export const Ina226Channel = Type.Object({
   ...ChannelBase,
   sensor: Type.Literal("ina226"),
   bus: I2CBus,
-  address: Type.Integer({ minimum: 0x40, maximum: 0x4f }),
+  address: Type.Integer({ minimum: INA226_ADDRESS_MIN, maximum: INA226_ADDRESS_MAX }),
   measure: Type.Union([Type.Literal("current"), Type.Literal("shunt_voltage"), Type.Literal("bus_voltage"), Type.Literal("power")]),
   shunt_ohm: PositiveNumber,
   /** Current register LSB; CAL = 0.00512 / (current_lsb_A · shunt_ohm) must fit 15 bits. */

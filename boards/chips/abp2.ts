@@ -9,9 +9,7 @@ export const ABP2_DEFAULT_ADDRESS = 0x28;
 /** Output measurement command: three bytes written to start one conversion. */
 export const COMMAND_MEASURE = [0xaa, 0x00, 0x00];
 
-/** Bytes of a full read: status, pressure (24 bits, MSB first), temperature (24 bits, MSB first). */
-export const READ_BYTES = 7;
-/** Status and pressure only. */
+/** A read returns status, pressure (24 bits, MSB first) and temperature (24 bits, MSB first); the driver stops after the pressure. */
 export const READ_PRESSURE_BYTES = 4;
 
 /** Status byte bits. */
@@ -20,8 +18,6 @@ export const STATUS_BUSY = 0x20;
 export const STATUS_MEMORY_ERROR = 0x04;
 export const STATUS_MATH_SATURATION = 0x01;
 
-/** 2^24: the counts span. */
-export const COUNTS_SPAN = 16777216;
 /** Transfer function limits: 10 % and 90 % of 2^24, rounded to integers. */
 export const OUTPUT_MIN_COUNTS = 1677722;
 export const OUTPUT_MAX_COUNTS = 15099494;

@@ -2,24 +2,26 @@
 // host) and a ratiometric pressure transducer through a divider, on the board's own 12-bit ADC.
 import { afterEach, describe, expect, it } from "vitest";
 import { physicalValue } from "../../../protocol/decode/physical.ts";
-import type { Calibration } from "../../../protocol/schema/calibration.ts";
+import type { Calibration, NtcBetaCalibration, NtcSteinhartHartCalibration } from "../../../protocol/schema/calibration.ts";
 import { QUALITY_OPEN_CIRCUIT, QUALITY_SATURATED } from "../../../protocol/wire/data-frame.ts";
 import { NtcDivider } from "../../../sim/chips/ntc-divider.ts";
 import { RatiometricPin } from "../../../sim/chips/ratiometric-pin.ts";
 import { channel, driverBench, type DriverBench } from "./sources.ts";
 
-const BETA: Calibration = { kind: "ntc_beta", code_full_scale: 65535, series_ohm: 10000, ntc_position: "low", r0_ohm: 10000, t0_degC: 25, beta_K: 3950 };
+const BETA: NtcBetaCalibration = { kind: "ntc_beta", code_full_scale: 65535, series_ohm: 10000, ntc_position: "low", r0_ohm: 10000, t0_degC: 25, beta_K: 3950 };
 const T0_K = 298.15;
-const SH: Calibration = { kind: "ntc_steinhart_hart", code_full_scale: 65535, series_ohm: 4700, ntc_position: "high", A: 1 / T0_K - Math.log(10000) / 3950, B: 1 / 3950, C: 0 };
+const SH: NtcSteinhartHartCalibration = { kind: "ntc_steinhart_hart", code_full_scale: 65535, series_ohm: 4700, ntc_position: "high", A: 1 / T0_K - Math.log(10000) / 3950, B: 1 / 3950, C: 0 };
 
 describe("NTC thermistor on an analog pin", () => {
   let bench: DriverBench | undefined;
   afterEach(() => bench?.close());
 
-  for (const cal of [BETA, SH]) {
+  const cases = [
+    [BETA, { r0_ohm: BETA.r0_ohm, t0_degC: BETA.t0_degC, beta_K: BETA.beta_K }],
+    [SH, { A: SH.A, B: SH.B, C: SH.C }],
+  ] as const;
+  for (const [cal, model] of cases) {
     it(`${cal.kind}: R25 reads 25 °C, and 0 and 60 °C within the ADC's step`, async () => {
-      if (cal.kind !== "ntc_beta" && cal.kind !== "ntc_steinhart_hart") throw new Error("fixture");
-      const model = cal.kind === "ntc_beta" ? { r0_ohm: 10000, t0_degC: 25, beta_K: 3950 } : { A: cal.A, B: cal.B, C: cal.C };
       const ntc = new NtcDivider({ series_ohm: cal.series_ohm, ntc_position: cal.ntc_position, model });
       bench = await driverBench("esp32", (b) => b.board.setAnalog("D34", (t) => ntc.analog(t)));
       expect(bench.start([channel({ id: "t1", sensor: "ntc", pin: "D34", calibration: cal })])).toBe("");
