@@ -50,6 +50,7 @@ export class Ads1115Chip {
   private configured = 0;
   private scanning = false;
   private scanIndex = 0;
+  private timer = -1;
   private readonly stepFn: () => void;
 
   constructor(opts: Ads1115ChipOptions) {
@@ -110,6 +111,9 @@ export class Ads1115Chip {
     } catch (err) {
       throw new Error(this.where(this.channels[n - 1]) + " did not answer (" + reasonOf(err) + "); check wiring, power and the ADDR pin");
     }
+    // A scan begun for fewer inputs must not run on into the new configuration.
+    if (this.timer >= 0) clearTimeout(this.timer);
+    this.timer = -1;
     this.codes = new Int32Array(n);
     this.flags = new Uint8Array(n);
     this.configured = n;
@@ -151,13 +155,14 @@ export class Ads1115Chip {
   private convert(): void {
     try {
       this.opts.bus.writeTo(this.opts.address, this.configBytes[this.scanIndex]);
-      setTimeout(this.stepFn, CONVERSION_MS);
+      this.timer = setTimeout(this.stepFn, CONVERSION_MS);
     } catch (err) {
       this.failScan();
     }
   }
 
   private step(): void {
+    this.timer = -1;
     const i = this.scanIndex;
     try {
       const bus = this.opts.bus;
