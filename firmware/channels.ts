@@ -22,7 +22,7 @@ const ads1115Chips: { [key: string]: Ads1115Chip } = {};
 const ina226Chips: { [key: string]: Ina226Chip } = {};
 const groups: { [group: string]: DetectorGroup } = {};
 
-function global_<T>(name: string, what: string): T {
+function lookup<T>(name: string, what: string): T {
   const value = global[name] as T | undefined;
   if (!value) throw new Error(what + " " + name + " does not exist on this board");
   return value;
@@ -32,7 +32,7 @@ function ads1115Chip(bus: string, address: number, rate_hz: number): Ads1115Chip
   const key = bus + "@" + address;
   let chip = ads1115Chips[key];
   if (!chip) {
-    chip = new Ads1115Chip({ busName: bus, bus: global_<I2C>(bus, "bus"), address: address, period_s: 1 / rate_hz });
+    chip = new Ads1115Chip({ busName: bus, bus: lookup<I2C>(bus, "bus"), address: address, period_s: 1 / rate_hz });
     ads1115Chips[key] = chip;
   }
   return chip;
@@ -55,7 +55,7 @@ function ina226Source(ch: Ina226Channel): SampleSource {
   if (!chip) {
     chip = new Ina226Chip({
       busName: ch.bus,
-      bus: global_<I2C>(ch.bus, "bus"),
+      bus: lookup<I2C>(ch.bus, "bus"),
       address: ch.address,
       shunt_ohm: ch.shunt_ohm,
       currentLsb_A: ch.current_lsb_A,
@@ -75,8 +75,8 @@ function max31865Source(ch: Max31865Channel): SampleSource {
   return new Max31865({
     channel: ch.id,
     busName: ch.bus,
-    bus: global_<SPI>(ch.bus, "bus"),
-    cs: global_<Pin>(ch.cs, "chip select pin"),
+    bus: lookup<SPI>(ch.bus, "bus"),
+    cs: lookup<Pin>(ch.cs, "chip select pin"),
     csName: ch.cs,
     wires: ch.wires,
     mains_hz: ch.mains_hz,
@@ -91,7 +91,7 @@ function ntcSource(ch: NtcChannel): SampleSource {
   // The thermistor's side of the divider decides which rail an open thermistor pulls the pin to.
   const openHigh = (cal.kind === "ntc_beta" || cal.kind === "ntc_steinhart_hart") && cal.ntc_position === "low";
   return new AnalogPin({
-    pin: global_<Pin>(ch.pin, "pin"),
+    pin: lookup<Pin>(ch.pin, "pin"),
     lowCode: NTC_RAIL_CODES,
     lowFlag: openHigh ? QUALITY_SATURATED : QUALITY_OPEN_CIRCUIT,
     highCode: ANALOG_CODE_FULL_SCALE - NTC_RAIL_CODES,
@@ -102,7 +102,7 @@ function ntcSource(ch: NtcChannel): SampleSource {
 function ratiometricSource(ch: RatiometricChannel): SampleSource {
   const supplyCodes = ((ch.supply_V * ch.divider) / ch.adc_full_scale_V) * ANALOG_CODE_FULL_SCALE;
   return new AnalogPin({
-    pin: global_<Pin>(ch.pin, "pin"),
+    pin: lookup<Pin>(ch.pin, "pin"),
     lowCode: Math.floor(RATIOMETRIC_OPEN_FRACTION * supplyCodes),
     lowFlag: QUALITY_OPEN_CIRCUIT,
     highCode: Math.min(ANALOG_CODE_FULL_SCALE, Math.ceil(RATIOMETRIC_SATURATED_FRACTION * supplyCodes)),
@@ -116,7 +116,7 @@ export function makeSource(ch: ChannelConfig): SampleSource {
   if (ch.sensor === "psd" || ch.sensor === "quadrant") return detector(ch);
   if (ch.sensor === "ina226") return ina226Source(ch);
   if (ch.sensor === "max31865") return max31865Source(ch);
-  if (ch.sensor === "abp2") return new Abp2({ channel: ch.id, busName: ch.bus, bus: global_<I2C>(ch.bus, "bus"), address: ch.address, period_s: 1 / ch.rate_hz });
+  if (ch.sensor === "abp2") return new Abp2({ channel: ch.id, busName: ch.bus, bus: lookup<I2C>(ch.bus, "bus"), address: ch.address, period_s: 1 / ch.rate_hz });
   if (ch.sensor === "ntc") return ntcSource(ch);
   if (ch.sensor === "ratiometric") return ratiometricSource(ch);
   return new Synthetic({ shape: ch.shape, amplitude: ch.amplitude, period_s: ch.period_s, offset: ch.offset });

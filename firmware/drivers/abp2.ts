@@ -1,6 +1,6 @@
 import { COMMAND_MEASURE, CONVERSION_S, READ_PRESSURE_BYTES, STATUS_BUSY, STATUS_MATH_SATURATION, STATUS_MEMORY_ERROR, STATUS_POWERED } from "../../boards/chips/abp2.ts";
 import { QUALITY_LATE, QUALITY_OPEN_CIRCUIT, QUALITY_SATURATED } from "../../protocol/wire/data-frame.ts";
-import { hex, reasonOf } from "./i2c-errors.ts";
+import { hex, reasonOf } from "./messages.ts";
 import type { SampleSource } from "./source.ts";
 
 export interface Abp2Options {

@@ -15,7 +15,7 @@ import {
   REG_CONVERSION,
 } from "../../boards/chips/ads1115.ts";
 import { QUALITY_OPEN_CIRCUIT, QUALITY_SATURATED } from "../../protocol/wire/data-frame.ts";
-import { hex, reasonOf } from "./i2c-errors.ts";
+import { hex, reasonOf } from "./messages.ts";
 import type { SampleSource } from "./source.ts";
 
 export interface Ads1115ChipOptions {

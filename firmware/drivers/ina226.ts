@@ -27,7 +27,7 @@ import {
   calibrationRegister,
 } from "../../boards/chips/ina226.ts";
 import { QUALITY_OPEN_CIRCUIT, QUALITY_SATURATED } from "../../protocol/wire/data-frame.ts";
-import { hex, reasonOf } from "./i2c-errors.ts";
+import { hex, reasonOf } from "./messages.ts";
 import type { SampleSource } from "./source.ts";
 
 export interface Ina226Options {

@@ -17,7 +17,7 @@ import {
   WRITE,
 } from "../../boards/chips/max31865.ts";
 import { QUALITY_OPEN_CIRCUIT, QUALITY_SATURATED } from "../../protocol/wire/data-frame.ts";
-import { hex, reasonOf } from "./i2c-errors.ts";
+import { hex, reasonOf } from "./messages.ts";
 import type { SampleSource } from "./source.ts";
 
 export interface Max31865Options {
