@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { BoardTime } from "./board-time.ts";
 import { refuseBundle, type LoadRefusal } from "./bundle-gate.ts";
 import type { VirtualClock } from "./clock.ts";
 import { installConsole } from "./console.ts";
@@ -53,7 +54,7 @@ export interface BoardError {
 
 export interface BoardReboot {
   time_s: number;
-  reason: "host" | "watchdog" | "E.reboot";
+  reason: "host" | "watchdog" | "E.reboot" | "brown-out";
 }
 
 export interface BoardEvents {
@@ -83,6 +84,8 @@ export class SimBoard extends EventEmitter<BoardEvents> {
   readonly clock: VirtualClock;
   readonly flash: SimFlash;
   readonly network: SimNetwork;
+  /** The board's own clock; it keeps running through reboots, as a real-time clock does. */
+  readonly time: BoardTime;
   readonly output: string[] = [];
   readonly errors: BoardError[] = [];
   readonly reboots: BoardReboot[] = [];
@@ -108,6 +111,7 @@ export class SimBoard extends EventEmitter<BoardEvents> {
     this.clock = options.clock;
     this.flash = options.flash ?? new SimFlash(options.profile.storageBytes, options.profile.flashPageBytes);
     this.network = options.network ?? new SimNetwork();
+    this.time = new BoardTime(options.clock);
     for (const bus of options.profile.i2c ?? []) this.i2cBuses.set(bus.name, new SimI2CBus(bus.name, bus.scl, bus.sda));
     for (const bus of options.profile.spi ?? []) this.spiBuses.set(bus.name, new SimSPIBus(bus.name));
   }
@@ -124,6 +128,15 @@ export class SimBoard extends EventEmitter<BoardEvents> {
     this.record({ time_s: this.clock.now_s(), reason: "host" });
     this.stop();
     this.boot();
+  }
+
+  /**
+   * The supply dips below the brown-out threshold: the board goes down now, as a chip reset does,
+   * and runs the bundle again `off_s` later (at least the reset time). Flash survives; RAM does not.
+   */
+  brownOut(off_s = RESET_TIME_s): void {
+    if (this.closed) throw new Error(`board ${this.serial} is closed; a brown-out needs a running board`);
+    this.reset("brown-out", Math.max(RESET_TIME_s, off_s));
   }
 
   /** Stops the board for good and releases its sockets and timers. */
@@ -190,7 +203,7 @@ export class SimBoard extends EventEmitter<BoardEvents> {
     let boot: Boot;
 
     const sandbox = new Sandbox({
-      now_ms: () => this.clock.now_s() * 1000,
+      now_ms: () => this.time.now_s() * 1000,
       formatNumber: espruinoNumberToString,
       defer: (fn) => host.after(0, () => host.invoke(fn, undefined, [])),
       unhandledRejection: (reason) => this.report(reason, "promise"),
@@ -198,6 +211,7 @@ export class SimBoard extends EventEmitter<BoardEvents> {
     const host: BoardHost = {
       realm: sandbox.realm,
       clock: this.clock,
+      time: this.time,
       owner,
       profile: this.profile,
       serial: this.serial,
@@ -295,13 +309,13 @@ export class SimBoard extends EventEmitter<BoardEvents> {
     for (const cleanup of boot.shutdown) cleanup();
   }
 
-  /** A reset from inside (watchdog, E.reboot): the board goes down now and runs again RESET_TIME_s later. */
-  private reset(reason: BoardReboot["reason"]): void {
+  /** A reset from inside (watchdog, E.reboot) or a brown-out: the board goes down now and runs again `down_s` later. */
+  private reset(reason: BoardReboot["reason"], down_s = RESET_TIME_s): void {
     this.record({ time_s: this.clock.now_s(), reason });
     this.stop();
     this.clock.setTimeout(this, () => {
       if (!this.closed && this.current === undefined) this.start();
-    }, RESET_TIME_s);
+    }, down_s);
   }
 
   private invoke(boot: Boot, fn: unknown, thisArg: unknown, args: readonly unknown[]): void {

@@ -1,3 +1,4 @@
+import type { BoardTime } from "./board-time.ts";
 import type { TimerOwner, VirtualClock } from "./clock.ts";
 import type { SimBoardProfile } from "./profile.ts";
 import type { Realm } from "./realm.ts";
@@ -13,6 +14,8 @@ export type ErrorFlag = "FIFO_FULL" | "BUFFER_FULL" | "CALLBACK" | "LOW_MEMORY" 
 export interface BoardHost {
   readonly realm: Realm;
   readonly clock: VirtualClock;
+  /** The board's own clock (getTime, Date, timer delays), which faults can make drift or step. */
+  readonly time: BoardTime;
   /** Owner of every timer this boot schedules; cleared on reboot. */
   readonly owner: TimerOwner;
   readonly profile: SimBoardProfile;

@@ -18,7 +18,7 @@ interface Entry {
 }
 
 export function installTimers(host: BoardHost, define: (name: string, value: unknown) => void): void {
-  const { realm, clock, owner } = host;
+  const { realm, clock, owner, time } = host;
   const entries = new Map<number, Entry>();
   let nextId = 1;
   host.addRoots(() => [...entries.values()].flatMap((e) => [e.callback, ...e.args]));
@@ -38,7 +38,8 @@ export function installTimers(host: BoardHost, define: (name: string, value: unk
       if (!repeat) entries.delete(id);
       host.invoke(entry.callback, undefined, entry.args);
     };
-    const clockId = repeat ? clock.setInterval(owner, fire, delay_s) : clock.setTimeout(owner, fire, delay_s);
+    const virtual_s = time.toVirtual_s(delay_s);
+    const clockId = repeat ? clock.setInterval(owner, fire, virtual_s) : clock.setTimeout(owner, fire, virtual_s);
     entries.set(id, { ...entry, clockId });
   };
 
@@ -75,5 +76,5 @@ export function installTimers(host: BoardHost, define: (name: string, value: unk
     clock.clear(entry.clockId);
     start(Number(id), entry, toSeconds(ms, MIN_INTERVAL_ms), true);
   });
-  define("getTime", () => clock.now_s());
+  define("getTime", () => time.now_s());
 }
