@@ -26,6 +26,24 @@ function isArrayBuffer(value: unknown): value is ArrayBuffer {
 
 /** Reads an Espruino "data" argument into bytes; `what` names the argument in the error. */
 export function dataToBytes(realm: Realm, data: unknown, what: string): Uint8Array {
+  // Fast paths for what drivers pass on every transaction: a byte array, or a flat list of numbers.
+  if (data instanceof Uint8Array || (ArrayBuffer.isView(data) && Object.prototype.toString.call(data) === "[object Uint8Array]")) {
+    return new Uint8Array(data as Uint8Array);
+  }
+  if (Array.isArray(data) && allNumbers(data)) {
+    const out = new Uint8Array(data.length);
+    for (let i = 0; i < data.length; i++) out[i] = (data[i] as number) & 0xff;
+    return out;
+  }
+  return dataToBytesSlow(realm, data, what);
+}
+
+function allNumbers(items: unknown[]): boolean {
+  for (let i = 0; i < items.length; i++) if (typeof items[i] !== "number") return false;
+  return true;
+}
+
+function dataToBytesSlow(realm: Realm, data: unknown, what: string): Uint8Array {
   const out: number[] = [];
   const add = (value: unknown): void => {
     if (typeof value === "number") out.push(value & 0xff);

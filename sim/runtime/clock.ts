@@ -27,6 +27,13 @@ export interface RealtimeOptions {
   speed: number | "max";
   /** Called when a timer callback throws, instead of stopping the clock. */
   onError?: (err: unknown) => void;
+  /**
+   * At "max" speed: the latest virtual time the clock may reach before work outside it catches up
+   * (a broker's reply to a real socket), or undefined for no limit. The clock waits, yielding to
+   * Node's event loop, until the limit moves or MAX_HOLD_ms of wall time have passed; then it goes
+   * on, so a peer that never answers shows up to the firmware as a timeout, as it would on a board.
+   */
+  holdAt?: () => number | undefined;
 }
 
 export interface RealtimeHandle {
@@ -35,6 +42,8 @@ export interface RealtimeHandle {
 
 /** How long "max" speed runs timers before yielding so sockets and other I/O keep flowing. */
 const MAX_SPEED_SLICE_ms = 5;
+/** Longest wall-clock wait for `holdAt` before the clock moves on regardless. */
+const MAX_HOLD_ms = 5000;
 /** Longest wall-clock sleep between checks at a finite speed, so stop() and new timers are noticed promptly. */
 const REALTIME_POLL_ms = 20;
 
@@ -126,6 +135,8 @@ export class VirtualClock {
     if (speed !== "max" && !(speed > 0)) throw new RangeError(`realtime speed must be positive or "max", got ${speed}`);
     let running = true;
     let handle: NodeJS.Timeout | undefined;
+    let immediate: NodeJS.Immediate | undefined;
+    let holdSince_ms: number | undefined;
     let wallAnchor_ms = performance.now();
     let virtualAnchor_s = this.now;
 
@@ -142,16 +153,26 @@ export class VirtualClock {
       if (!running) return;
       if (speed === "max") {
         const sliceEnd_ms = performance.now() + MAX_SPEED_SLICE_ms;
+        const ignoreHold = holdSince_ms !== undefined && sliceEnd_ms - holdSince_ms > MAX_HOLD_ms;
+        let held = false;
         while (running && performance.now() < sliceEnd_ms) {
           const due = this.nextDue_s();
           if (due === undefined) break;
+          const limit = ignoreHold || options.holdAt === undefined ? undefined : options.holdAt();
+          if (limit !== undefined && due > limit) {
+            held = true;
+            break;
+          }
           step(due);
         }
+        holdSince_ms = held ? (holdSince_ms ?? performance.now()) : undefined;
+        if (!running) return;
         if (this.nextDue_s() === undefined) {
           step(virtualAnchor_s + (performance.now() - wallAnchor_ms) / 1000);
           handle = setTimeout(tick, REALTIME_POLL_ms);
         } else {
-          handle = setTimeout(tick, 0);
+          // setImmediate, not setTimeout(0): a timeout waits at least 1 ms, which would dominate.
+          immediate = setImmediate(tick);
         }
         wallAnchor_ms = performance.now();
         virtualAnchor_s = this.now;
@@ -168,6 +189,7 @@ export class VirtualClock {
       stop() {
         running = false;
         if (handle !== undefined) clearTimeout(handle);
+        if (immediate !== undefined) clearImmediate(immediate);
       },
     };
   }

@@ -1,6 +1,7 @@
 import net from "node:net";
 import { bytesToString, dataToBytes, stringToBytes } from "./bytes.ts";
 import type { BoardHost } from "./host.ts";
+import { MqttExchange, type ExchangeCounters } from "./mqtt-exchange.ts";
 
 /**
  * `require("net")` backed by real TCP sockets, so the simulated firmware talks to a real broker.
@@ -25,16 +26,92 @@ export interface NetRoute {
   port: number;
 }
 
+/** Conditions on the board's link, each direction alike; omitted fields are ideal. */
+export interface LinkConditions {
+  /** One-way delay added to every segment, s. */
+  latency_s?: number;
+  /** Chance that a segment is lost; TCP sends it again after a retransmission timeout. */
+  loss?: number;
+  /** Capacity of the link, bytes per second. */
+  bytesPerSecond?: number;
+}
+
+/**
+ * Linux's minimum TCP retransmission timeout (TCP_RTO_MIN, 200 ms); each further loss of the same
+ * stream in a row doubles it (RFC 6298 §5.5), up to RTO_MAX_s.
+ */
+const RTO_MIN_s = 0.2;
+const RTO_MAX_s = 60;
+
+/** Schedules one direction of a socket under the link's conditions, keeping the byte order TCP guarantees. */
+class LinkPipe {
+  private free_s = -Infinity;
+  private last_s = -Infinity;
+  private lossesInARow = 0;
+
+  /** Virtual time at which `bytes` handed over at `now_s` arrive. */
+  arrival(now_s: number, bytes: number, link: LinkConditions, random: () => number): number {
+    this.free_s = Math.max(now_s, this.free_s) + (link.bytesPerSecond ? bytes / link.bytesPerSecond : 0);
+    let t = this.free_s + (link.latency_s ?? 0);
+    if (link.loss && random() < link.loss) {
+      t += Math.min(RTO_MAX_s, RTO_MIN_s * 2 ** this.lossesInARow);
+      this.lossesInARow++;
+    } else {
+      this.lossesInARow = 0;
+    }
+    this.last_s = Math.max(t, this.last_s);
+    return this.last_s;
+  }
+
+  /** When the last bytes handed over arrive. */
+  drained_s(): number {
+    return this.last_s;
+  }
+
+  /** Bytes are still on their way at `now_s`: later ones must queue behind them. */
+  busy(now_s: number): boolean {
+    return this.last_s > now_s;
+  }
+}
+
+/** Uniform numbers in [0, 1) from a 32-bit seed (mulberry32): link losses repeat run after run. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SimNetworkOptions {
+  /** Seed of the link-loss draws. */
+  seed?: number;
+}
+
 /**
  * The network a board sees. It outlives reboots, and is the simulator's handle for link faults:
- * `cut()` drops every open connection, `setReachable(false)` also makes new connections fail.
+ * `cut()` drops every open connection, `setReachable(false)` also makes new connections fail, and
+ * `setLink()` adds latency, loss and a capacity limit. It also watches the MQTT exchange on each
+ * socket (mqtt-exchange.ts) so the clock can wait for a real broker's answers.
  */
 export class SimNetwork {
+  /** Counted over every connection, across reboots. */
+  readonly counters: ExchangeCounters = { dataFrames: 0, acknowledged: 0 };
   private up = true;
-  private readonly live = new Set<net.Socket>();
+  private conditions: LinkConditions | undefined;
+  private readonly live = new Map<net.Socket, MqttExchange>();
+  readonly random: () => number;
 
   /** `route` maps the address the firmware asks for to a real one (e.g. its broker name to 127.0.0.1). */
-  constructor(readonly route: (host: string, port: number) => NetRoute = (host, port) => ({ host, port })) {}
+  constructor(
+    readonly route: (host: string, port: number) => NetRoute = (host, port) => ({ host, port }),
+    options: SimNetworkOptions = {},
+  ) {
+    this.random = seededRandom(options.seed ?? 1);
+  }
 
   reachable(): boolean {
     return this.up;
@@ -45,9 +122,23 @@ export class SimNetwork {
     if (!up) this.cut();
   }
 
+  /** Link conditions from now on; undefined (or all fields omitted) restores an ideal link. */
+  setLink(conditions: LinkConditions | undefined): void {
+    const c = conditions ?? {};
+    if (c.latency_s !== undefined && !(c.latency_s >= 0)) throw new RangeError(`link latency must be 0 s or more, got ${c.latency_s}`);
+    if (c.loss !== undefined && !(c.loss >= 0 && c.loss < 1)) throw new RangeError(`link loss must be a fraction from 0 to below 1, got ${c.loss}`);
+    if (c.bytesPerSecond !== undefined && !(c.bytesPerSecond > 0)) throw new RangeError(`link capacity must be a positive number of bytes per second, got ${c.bytesPerSecond}`);
+    this.conditions = c.latency_s || c.loss || c.bytesPerSecond ? { ...c } : undefined;
+  }
+
+  /** The link's conditions, or undefined when it is ideal. */
+  link(): LinkConditions | undefined {
+    return this.conditions;
+  }
+
   /** Resets every open connection, as a lost link does: each socket reports an error, then closes. */
   cut(): void {
-    for (const socket of this.live) {
+    for (const socket of this.live.keys()) {
       socket.destroy(Object.assign(new Error("link cut by the simulator"), { code: "ECONNRESET" }));
     }
   }
@@ -56,13 +147,24 @@ export class SimNetwork {
     return this.live.size;
   }
 
+  /** Virtual send time of the oldest request on any open socket that the peer has not answered yet. */
+  oldestWaiting_s(): number | undefined {
+    let oldest: number | undefined;
+    for (const exchange of this.live.values()) {
+      const t = exchange.oldestWaiting_s();
+      if (t !== undefined && (oldest === undefined || t < oldest)) oldest = t;
+    }
+    return oldest;
+  }
+
   /** @internal used by the net module */
-  open(host: string, port: number): net.Socket {
+  open(host: string, port: number): { socket: net.Socket; exchange: MqttExchange } {
     const target = this.route(host, port);
     const socket = net.connect({ host: target.host, port: target.port });
-    this.live.add(socket);
+    const exchange = new MqttExchange(this.counters);
+    this.live.set(socket, exchange);
     socket.on("close", () => this.live.delete(socket));
-    return socket;
+    return { socket, exchange };
   }
 }
 
@@ -75,10 +177,34 @@ export function createNetModule(host: BoardHost, network: SimNetwork): object {
       const handlers = new Map<string, unknown[]>();
       host.addRoots(() => [onConnect, ...[...handlers.values()].flat()]);
       let tcp: net.Socket | undefined;
+      let exchange: MqttExchange | undefined;
+      const tx = new LinkPipe();
+      const rx = new LinkPipe();
+      let corked = false;
+      // Writes of one burst of callbacks leave in one system call: the socket is corked until the event loop turns.
+      const send = (bytes: Uint8Array) => {
+        if (tcp === undefined || tcp.destroyed || tcp.writableEnded) return;
+        exchange!.written(bytes, host.clock.now_s());
+        if (!corked) {
+          corked = true;
+          tcp.cork();
+          const socketToUncork = tcp;
+          setImmediate(() => {
+            corked = false;
+            socketToUncork.uncork();
+          });
+        }
+        tcp.write(bytes);
+      };
+      const deliver = (text: string) => emit("data", [text]);
       const socket = realm.object({
         write(data: unknown): boolean {
           if (tcp === undefined || tcp.destroyed || tcp.writableEnded) return false;
-          tcp.write(typeof data === "string" ? stringToBytes(data) : dataToBytes(realm, data, "socket.write data"));
+          const bytes = typeof data === "string" ? stringToBytes(data) : dataToBytes(realm, data, "socket.write data");
+          const link = network.link();
+          const now_s = host.clock.now_s();
+          if (link === undefined && !tx.busy(now_s)) send(bytes);
+          else host.after(tx.arrival(now_s, bytes.length, link ?? {}, network.random) - now_s, () => send(bytes));
           return true;
         },
         end(): void {
@@ -106,22 +232,35 @@ export function createNetModule(host: BoardHost, network: SimNetwork): object {
         });
         return socket;
       }
-      tcp = network.open(String(options.host), Number(options.port));
+      ({ socket: tcp, exchange } = network.open(String(options.host), Number(options.port)));
+      exchange.opening(host.clock.now_s());
       tcp.setNoDelay(true);
       host.onShutdown(() => tcp?.destroy());
       tcp.on("connect", () => {
+        exchange!.opened();
         if (!host.alive()) return;
         if (typeof onConnect === "function") host.invoke(onConnect, socket, []);
         emit("connect", []);
       });
       tcp.on("data", (chunk: Buffer) => {
+        exchange!.arrived(chunk);
+        const link = network.link();
+        const now_s = host.clock.now_s();
         for (let i = 0; i < chunk.length; i += MAX_RX_CHUNK_BYTES) {
-          emit("data", [bytesToString(chunk.subarray(i, i + MAX_RX_CHUNK_BYTES))]);
+          const text = bytesToString(chunk.subarray(i, i + MAX_RX_CHUNK_BYTES));
+          if (link === undefined && !rx.busy(now_s)) deliver(text);
+          else host.after(rx.arrival(now_s, text.length, link ?? {}, network.random) - now_s, () => deliver(text));
         }
       });
-      tcp.on("end", () => emit("end", []));
-      tcp.on("error", (err: Error & { code?: string }) => emit("error", [errorObject(err)]));
-      tcp.on("close", () => emit("close", []));
+      // Events after data still on its way wait for it, so the firmware sees the stream in order.
+      const inOrder = (work: () => void) => {
+        const now_s = host.clock.now_s();
+        if (rx.busy(now_s)) host.after(rx.drained_s() - now_s, work);
+        else work();
+      };
+      tcp.on("end", () => inOrder(() => emit("end", [])));
+      tcp.on("error", (err: Error & { code?: string }) => inOrder(() => emit("error", [errorObject(err)])));
+      tcp.on("close", () => inOrder(() => emit("close", [])));
       return socket;
     },
   });
