@@ -160,6 +160,7 @@ function analyseGas(
     endpointWindow_s: gas.endpointWindow_s,
     onsetRate_mol_per_s: gas.onsetRate_mol_per_s,
     onsetDuration_s: gas.onsetDuration_s,
+    rateWindow_s: gas.rateWindow_s,
     storing: config.storing,
     maxGap_s: config.maxGap_s,
     exclude,

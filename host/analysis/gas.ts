@@ -1,8 +1,10 @@
 import type { Basis } from "./basis.ts";
 import { FARADAY_C_per_mol, GAS_CONSTANT_J_per_mol_K, ZERO_CELSIUS_K } from "./constants.ts";
+import { cycleEdges } from "./cycle-edges.ts";
+import { fitHinge } from "./hinge.ts";
 import { integrateTrapezoid } from "./integrate.ts";
 import { cycleStateOfCharge } from "./soc.ts";
-import { meanOver, windowedSlope } from "./slope.ts";
+import { lowerBound, meanOver, windowedSlope } from "./slope.ts";
 import { detrendedSwing } from "./swing.ts";
 import type { Cycle, Direction } from "./steps.ts";
 
@@ -46,12 +48,18 @@ export function gasRate_mol_per_s(time_s: Float64Array, amount_mol: Float64Array
 }
 
 export interface GasCycleOptions {
-  /** Endpoint values are means over this long a stretch, s. */
+  /** Values at a cycle's start and end are means over this long a stretch of the rest beside it (cycle-edges.ts), s. */
   endpointWindow_s: number;
   /** Gassing onset: first time ṅ exceeds this, mol/s. */
   onsetRate_mol_per_s: number;
   /** ... and stays above it this long, s. */
   onsetDuration_s: number;
+  /**
+   * Window of the rate, s. When given, the onset is placed at the knot of a hinge fitted to n(t)
+   * within a window either side of the first crossing: a centred rate crosses the threshold up to
+   * half its window before the gas starts, and sooner still when breathing adds a slope below it.
+   */
+  rateWindow_s?: number;
   /** Current direction that stores charge in the electrode under test; state of charge counts from it. */
   storing: Direction;
   maxGap_s: number;
@@ -89,18 +97,10 @@ export function cycleGas(
   cycles: readonly Cycle[],
   options: GasCycleOptions,
 ): CycleGas[] {
-  return cycles.map((cycle) => {
-    const first = cycle.in ?? cycle.out;
-    const last = cycle.out ?? cycle.in;
-    if (first === undefined || last === undefined) throw new Error(`cycle ${cycle.number} has no half-cycle`);
-    const start = first.start;
-    const end = last.end;
-    const t0 = time_s[start];
-    const t1 = time_s[end];
-    const w = options.endpointWindow_s;
-    const n0 = meanOver(time_s, amount_mol, t0, t0 + w, options.exclude);
-    const n1 = meanOver(time_s, amount_mol, t1 - w, t1, options.exclude);
-    const swing = detrendedSwing(time_s, amount_mol, start, end, t0, n0, t1, n1, w, options.exclude);
+  const edges = cycleEdges(time_s, amount_mol, cycles, options.endpointWindow_s, options.exclude);
+  return cycles.map((cycle, k) => {
+    const { start, end, startTime_s: t0, endTime_s: t1, startValue: n0, endValue: n1 } = edges[k];
+    const swing = detrendedSwing(time_s, amount_mol, start, end, t0, n0, t1, n1, options.endpointWindow_s, options.exclude);
     const result: CycleGas = {
       cycle: cycle.number,
       startTime_s: t0,
@@ -110,7 +110,7 @@ export function cycleGas(
       reversibleMax_mol: swing.max,
       basis: swing.basis,
     };
-    const onset = findOnset(time_s, rate_mol_per_s, current_A, voltage_V, cycle, start, end, options);
+    const onset = findOnset(time_s, amount_mol, rate_mol_per_s, current_A, voltage_V, cycle, start, end, options);
     if (onset !== undefined) result.onset = onset;
     return result;
   });
@@ -148,6 +148,7 @@ export function electronsPerMolecule(
 
 function findOnset(
   time_s: Float64Array,
+  amount_mol: Float64Array,
   rate_mol_per_s: Float64Array,
   current_A: Float64Array,
   voltage_V: Float64Array,
@@ -169,6 +170,32 @@ function findOnset(
     }
   }
   if (!sustained) return undefined;
+  const at = options.rateWindow_s === undefined ? above : refineOnset(time_s, amount_mol, above, start, end, options.rateWindow_s, options);
   const soc = cycleStateOfCharge(time_s, current_A, cycle, options);
-  return { time_s: time_s[above], voltage_V: voltage_V[above], stateOfCharge: soc.values[above - soc.start], rate_mol_per_s: rate_mol_per_s[above] };
+  return { time_s: time_s[at], voltage_V: voltage_V[at], stateOfCharge: soc.values[at - soc.start], rate_mol_per_s: rate_mol_per_s[at] };
 }
+
+/**
+ * The knot of the best hinge fitted to n(t) whose rate is below the threshold before the knot and
+ * above it after; the crossing itself when there is none. The first fit spans one window before
+ * the crossing and two after it (noise and breathing can bring the crossing a whole window early);
+ * each further fit spans half as much around the latest knot, since a rate that bends soon after
+ * it starts (a film that passivates) hides or pulls early the knot of a wide fit.
+ */
+function refineOnset(time_s: Float64Array, amount_mol: Float64Array, above: number, start: number, end: number, window_s: number, options: GasCycleOptions): number {
+  const crosses = (before: number, after: number): boolean => before <= options.onsetRate_mol_per_s && after > options.onsetRate_mol_per_s;
+  let knot = above;
+  for (let pass = 0; pass < REFINE_PASSES; pass++) {
+    const before_s = window_s / 2 ** pass;
+    const t = time_s[knot];
+    const from = Math.max(start, lowerBound(time_s, t - before_s));
+    const to = Math.min(end, lowerBound(time_s, t + 2 * before_s + 1e-9 * window_s) - 1);
+    const margin_s = (time_s[to] - time_s[from]) / 20;
+    const range = { start: from, end: to, firstKnot: lowerBound(time_s, time_s[from] + margin_s), lastKnot: lowerBound(time_s, time_s[to] - margin_s), exclude: options.exclude };
+    const hinge = fitHinge(time_s, amount_mol, range, crosses);
+    if (hinge !== undefined) knot = hinge.knot;
+  }
+  return knot;
+}
+
+const REFINE_PASSES = 4;

@@ -1,7 +1,7 @@
 import type { Basis } from "./basis.ts";
-import { meanOver } from "./slope.ts";
+import { cycleEdges } from "./cycle-edges.ts";
 import type { Cycle, Step } from "./steps.ts";
-import { detrendedSwing } from "./swing.ts";
+import { detrendedSwing, smoothedExtremes } from "./swing.ts";
 
 export interface Substrate {
   youngsModulus_Pa: number;
@@ -132,6 +132,11 @@ export interface CycleStress {
   /** Extremes relative to the start-to-end trend, N/m (compressive is negative). */
   maxAboveTrend_N_per_m: number;
   minBelowTrend_N_per_m: number;
+  /** Largest and smallest value within the cycle (boxcar means over the endpoint window), N/m. */
+  max_N_per_m: number;
+  min_N_per_m: number;
+  /** max − min: the whole swing, trend included, N/m. */
+  amplitude_N_per_m: number;
   basis: Basis;
 }
 
@@ -141,24 +146,22 @@ export function cycleStress(
   cycles: readonly Cycle[],
   options: { endpointWindow_s: number; exclude?: Uint8Array },
 ): CycleStress[] {
-  return cycles.map((cycle) => {
-    const first = cycle.in ?? cycle.out;
-    const last = cycle.out ?? cycle.in;
-    if (first === undefined || last === undefined) throw new Error(`cycle ${cycle.number} has no half-cycle`);
-    const t0 = time_s[first.start];
-    const t1 = time_s[last.end];
-    const w = options.endpointWindow_s;
-    const s0 = meanOver(time_s, stressThickness_N_per_m, t0, t0 + w, options.exclude);
-    const s1 = meanOver(time_s, stressThickness_N_per_m, t1 - w, t1, options.exclude);
-    const swing = detrendedSwing(time_s, stressThickness_N_per_m, first.start, last.end, t0, s0, t1, s1, w, options.exclude);
+  const w = options.endpointWindow_s;
+  return cycleEdges(time_s, stressThickness_N_per_m, cycles, w, options.exclude).map((edge, k) => {
+    const { start, end, startTime_s: t0, endTime_s: t1, startValue: s0, endValue: s1 } = edge;
+    const swing = detrendedSwing(time_s, stressThickness_N_per_m, start, end, t0, s0, t1, s1, w, options.exclude);
+    const extremes = smoothedExtremes(time_s, stressThickness_N_per_m, start, end, w, options.exclude);
     return {
-      cycle: cycle.number,
+      cycle: cycles[k].number,
       startTime_s: t0,
       endTime_s: t1,
       reversibleAmplitude_N_per_m: swing.max - swing.min,
       irreversibleDrift_N_per_m: s1 - s0,
       maxAboveTrend_N_per_m: swing.max,
       minBelowTrend_N_per_m: swing.min,
+      max_N_per_m: extremes.max,
+      min_N_per_m: extremes.min,
+      amplitude_N_per_m: extremes.max - extremes.min,
       basis: swing.basis,
     };
   });
