@@ -61,6 +61,27 @@ export function rigFootprint(config: RigConfig, board: BoardProfile): RigFootpri
   return { frame_B, ram_B, flash_B, jsvars, jsvarBudget: Math.floor(board.jsvars * DATA_SHARE) };
 }
 
+/** Flash the store takes at the least: as configured, else two segments (firmware/sizing.ts never takes fewer). */
+export function storeFlashShare_B(config: { store?: { flash_bytes?: number } }): number {
+  return config.store?.flash_bytes ?? 2 * SEGMENT_FOOTPRINT_BYTES;
+}
+
+/**
+ * Why a bundle of this size cannot be saved on the board with room for the store and the configuration,
+ * or undefined when it fits: the bundle (.bootcde), the store's flash share and the reserve share Storage.
+ */
+export function bundleFlashProblem(bundle_B: number, config: { store?: { flash_bytes?: number } }, board: BoardProfile): string | undefined {
+  const store_B = storeFlashShare_B(config);
+  const needed_B = bundle_B + store_B + STORAGE_RESERVE_BYTES;
+  if (needed_B <= board.storage_bytes) return undefined;
+  const room_B = board.storage_bytes - store_B - STORAGE_RESERVE_BYTES;
+  return (
+    `the bundle is ${bundle_B} bytes but ${board.id} has room for ${Math.max(0, room_B)}: its ${board.storage_bytes} bytes of Storage also hold ` +
+    `the store's ${store_B} bytes (${config.store?.flash_bytes === undefined ? "two segments, the least it runs with" : "store.flash_bytes"}) and ${STORAGE_RESERVE_BYTES} kept for configuration ` +
+    `(use fewer sensor kinds${config.store?.flash_bytes === undefined ? "" : ", a smaller store.flash_bytes"} or a board with more Storage)`
+  );
+}
+
 /** Why the rig does not fit the board's memory and flash, one line each; empty when it fits. */
 export function limitProblems(config: RigConfig, board: BoardProfile): string[] {
   let f: RigFootprint;

@@ -2,9 +2,13 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { nodeResolve } from "@rollup/plugin-node-resolve";
 import { rollup, type RollupBuild, type RollupLog } from "rollup";
+import type { BoardProfile } from "../../boards/profile.ts";
+import { bundleFlashProblem } from "../../boards/limits.ts";
 import { buildInfoPlugin, stampHash } from "./build-info.ts";
 import { checkBundle } from "./bundle-check.ts";
-import { firmwareTypescript } from "./firmware-typescript.ts";
+import { AMBIENT_DECLARATIONS, firmwareTypescript } from "./firmware-typescript.ts";
+import { privateNames } from "./private-names.ts";
+import { sensorKinds, sourceFiles, sourcesPlugin } from "./sources-module.ts";
 import { terserForEspruino } from "./terser.ts";
 import { REPO_ROOT } from "./repo-root.ts";
 
@@ -21,6 +25,11 @@ export interface BuildOptions {
   out?: string;
   /** false keeps names and layout for reading; the bundle is still hoisted and checked. */
   minify?: boolean;
+  /**
+   * Build a rig's bundle even if it does not fit the board's Storage beside the store (boards/limits.ts),
+   * for measurements of its RAM on that board; such a bundle cannot be flashed.
+   */
+  ignoreStorage?: boolean;
 }
 
 export interface BuiltBundle {
@@ -59,7 +68,8 @@ export async function buildFirmware(opts: BuildOptions): Promise<BuiltBundle> {
   const entry = opts.entry === undefined ? DEFAULT_ENTRY : resolve(opts.entry);
   const what = `firmware ${repoPath(entry)} for board "${opts.board.id}"`;
   const bundled = await bundle(entry, opts, what);
-  const { code, hash } = stampHash(await terserForEspruino(bundled, opts.minify !== false));
+  const mangled = privateNames(bundled.files, [HELPERS, ...AMBIENT_DECLARATIONS.map((file) => join(REPO_ROOT, file))]);
+  const { code, hash } = stampHash(await terserForEspruino(bundled.code, opts.minify !== false, mangled));
 
   const problems = checkBundle(code);
   if (problems.length > 0) {
@@ -70,6 +80,8 @@ export async function buildFirmware(opts: BuildOptions): Promise<BuiltBundle> {
   }
 
   const built: BuiltBundle = { code, bytes: Buffer.byteLength(code), hash };
+  const tooBig = isRig(opts.config) && opts.ignoreStorage !== true ? bundleFlashProblem(built.bytes, opts.config, opts.board as unknown as BoardProfile) : undefined;
+  if (tooBig !== undefined) throw new FirmwareBuildError(`${what} does not fit the board's flash`, [tooBig]);
   if (opts.out !== undefined) {
     built.path = resolve(opts.out);
     mkdirSync(dirname(built.path), { recursive: true });
@@ -78,12 +90,14 @@ export async function buildFirmware(opts: BuildOptions): Promise<BuiltBundle> {
   return built;
 }
 
-async function bundle(entry: string, opts: BuildOptions, what: string): Promise<string> {
+/** The bundled code and the source files it was made from. */
+async function bundle(entry: string, opts: BuildOptions, what: string): Promise<{ code: string; files: string[] }> {
   const logs: RollupLog[] = [];
   const collect = (log: RollupLog) => {
     if (!HARMLESS_LOGS.has(log.code ?? "")) logs.push(log);
   };
-  const typescript = firmwareTypescript(entry);
+  const kinds = sensorKinds(opts.config);
+  const typescript = firmwareTypescript(entry, sourceFiles(kinds));
   let build: RollupBuild | undefined;
   try {
     build = await rollup({
@@ -92,6 +106,7 @@ async function bundle(entry: string, opts: BuildOptions, what: string): Promise<
       onwarn: collect,
       plugins: [
         buildInfoPlugin({ config: opts.config, board: opts.board, version: packageVersion() }),
+        sourcesPlugin(kinds),
         typescript.plugin,
         nodeResolve({ extensions: [".ts", ".js"] }),
       ],
@@ -108,7 +123,7 @@ async function bundle(entry: string, opts: BuildOptions, what: string): Promise<
       strict: false,
     });
     failOn(logs, `${what} does not bundle`);
-    return output[0].code;
+    return { code: output[0].code, files: Object.keys(output[0].modules).filter((id) => !id.startsWith("\0")) };
   } catch (err) {
     if (err instanceof FirmwareBuildError || !isRollupLog(err)) throw err;
     throw new FirmwareBuildError(`${what} does not compile`, [...logs, err].map(describeLog));
@@ -116,6 +131,11 @@ async function bundle(entry: string, opts: BuildOptions, what: string): Promise<
     await build?.close();
     typescript.dispose();
   }
+}
+
+/** A rig configuration (a test entry's build has none): only a rig's bundle is flashed beside a store. */
+function isRig(config: unknown): config is { channels: unknown[]; store?: { flash_bytes?: number } } {
+  return typeof config === "object" && config !== null && Array.isArray((config as { channels?: unknown }).channels);
 }
 
 function failOn(logs: RollupLog[], summary: string): void {

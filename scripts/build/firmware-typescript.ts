@@ -6,16 +6,17 @@ import type { Plugin } from "rollup";
 import ts from "typescript";
 import { REPO_ROOT } from "./repo-root.ts";
 
-/** Declarations every firmware entry compiles against: the Espruino API and the `cellrig:build` module. */
-const AMBIENT_DECLARATIONS = ["firmware/espruino.d.ts", "firmware/build-info.d.ts"];
+/** Declarations every firmware entry compiles against: the Espruino API and the `cellrig:build` and `cellrig:sources` modules. */
+export const AMBIENT_DECLARATIONS = ["firmware/espruino.d.ts", "firmware/build-info.d.ts", "firmware/sources/sources-module.d.ts"];
 
 /**
  * The TypeScript plugin for one firmware entry: firmware/tsconfig.json's options (ES5, strict,
- * Espruino's library only), type-checking exactly the entry's import graph, so a fixture or a
- * board-specific entry is checked the same way as firmware/main.ts. Type errors arrive as rollup
+ * Espruino's library only), type-checking exactly the entry's import graph (and `extraFiles`, the
+ * modules a virtual module brings in), so a fixture or a board-specific entry is checked the same
+ * way as firmware/main.ts. Type errors arrive as rollup
  * warnings, which the build turns into failures. Call `dispose` when the build is over.
  */
-export function firmwareTypescript(entry: string): { plugin: Plugin; dispose(): void } {
+export function firmwareTypescript(entry: string, extraFiles: string[] = []): { plugin: Plugin; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), "cellrig-firmware-tsconfig-"));
   const tsconfig = join(dir, "tsconfig.json");
   const config = {
@@ -31,7 +32,7 @@ export function firmwareTypescript(entry: string): { plugin: Plugin; dispose(): 
       sourceMap: false,
       incremental: false,
     },
-    files: [entry, ...AMBIENT_DECLARATIONS.map((file) => join(REPO_ROOT, file))],
+    files: [entry, ...extraFiles, ...AMBIENT_DECLARATIONS.map((file) => join(REPO_ROOT, file))],
     include: [],
   };
   writeFileSync(tsconfig, JSON.stringify(config, null, 2));

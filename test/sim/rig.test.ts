@@ -47,7 +47,7 @@ describe("simulated rig with every sensor kind", () => {
   beforeAll(async () => {
     const esp32 = loadBoardProfile("esp32");
     const config = validateRigConfig(CONFIG, esp32);
-    const bundle = await buildFirmware({ board: esp32, config });
+    const bundle = await buildFirmware({ board: esp32, config, ignoreStorage: true });
     const clock = new VirtualClock(1_800_000_000);
     rig = startSimRig({ code: bundle.code, board: esp32, config, boards: 1, clock });
     clock.advanceBy(3);
