@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { bundleFlashProblem } from "../../boards/limits.ts";
 import { boardIds, loadBoardProfile } from "../../boards/profile.ts";
 import { validateRigConfig } from "../../boards/rig-config.ts";
 import { startEmbeddedBroker } from "../../host/broker/embedded.ts";
@@ -26,7 +27,7 @@ async function jsvarFigures(rig: Record<string, unknown>, progress: (line: strin
   const broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0 });
   try {
     const config = validateRigConfig({ ...rig, board: JSVAR_BOARD, broker: { ...(rig.broker as object), port: broker.port } }, board);
-    const { code } = await buildFirmware({ board, config });
+    const { code } = await buildFirmware({ board, config, ignoreStorage: true });
     const clock = new VirtualClock(1_800_000_000);
     const make = (codeInFlash: boolean, serial: string) => {
       const b = new SimBoard({ code, profile: simProfile(board), serial, clock, codeInFlash });
@@ -69,8 +70,14 @@ export const firmwareBenchmark: Benchmark = {
       progress(`building for ${id}`);
       const board = loadBoardProfile(id);
       const config = validateRigConfig({ ...rig, board: id }, board);
-      const bundle = await buildFirmware({ board, config });
-      figures.push({ name: `firmware.bundle_bytes.${id}`, value: bundle.bytes, unit: "bytes", note: `default rig, minified, ${board.storage_bytes} bytes of Storage on the board` });
+      const bundle = await buildFirmware({ board, config, ignoreStorage: true });
+      const fits = bundleFlashProblem(bundle.bytes, config, board) === undefined;
+      figures.push({
+        name: `firmware.bundle_bytes.${id}`,
+        value: bundle.bytes,
+        unit: "bytes",
+        note: `default rig, minified; ${fits ? "fits" : "does NOT fit"} ${board.storage_bytes} bytes of Storage beside the store's least share and the reserve`,
+      });
     }
     figures.push(...(await jsvarFigures(rig, progress)));
     return figures;

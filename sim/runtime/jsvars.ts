@@ -4,7 +4,7 @@
  * Espruino stores everything in fixed-size JsVars (12 to 16 bytes): an object or array costs one,
  * each property or element one more for its name (small integers, booleans and null live inside
  * it), a float or a string value extra (strings about one JsVar per 12 characters), an ArrayBuffer's
- * data about one per 12 bytes, a function its code text. The walk starts from the global object and
+ * data about one per 12 bytes, a function its parameters, code and scope (see functionCost). The walk starts from the global object and
  * from what the API holds for the firmware (timer callbacks, socket handlers).
  *
  * Limits of the approximation: variables captured only by a closure are invisible to JavaScript
@@ -33,8 +33,8 @@ export interface JsVarRoots {
   /** Objects that cost nothing (built-ins, API objects). */
   free: ReadonlySet<object>;
   /**
-   * Count a function as one JsVar plus a reference to its code, as on a board that runs a program
-   * saved to flash (the interpreter keeps the function text there); otherwise the text is in RAM.
+   * Count a function's code as one native string pointing into flash, as on a board that runs a
+   * program saved to Storage; otherwise the code text is in RAM.
    */
   codeInFlash?: boolean;
 }
@@ -53,20 +53,42 @@ function valueCost(value: unknown): number {
   return 0;
 }
 
-const functionText = new WeakMap<object, number>();
-/** A function whose code stays in flash: the function and its code reference. */
-const FUNCTION_IN_FLASH_JSVARS = 2;
+const functionCode = new WeakMap<object, number>();
 
+/**
+ * A function as the interpreter stores it (Espruino src/jsparse.c, jspeFunctionArguments and
+ * jspeFunctionDefinitionInternal): the function itself, one child per parameter, a ">cod" child
+ * holding the code and a ">sco" child linking the enclosing scope (every function of a bundle is
+ * made inside its top-level function). The code is a string in RAM when the program was uploaded,
+ * and a single native string pointing into flash when it runs from a program saved to Storage.
+ * A host-made function is part of the simulated API: native code on a board, one JsVar.
+ */
 function functionCost(fn: object, codeInFlash: boolean): number {
-  if (codeInFlash) return fn instanceof Function ? 1 : FUNCTION_IN_FLASH_JSVARS;
-  let cost = functionText.get(fn);
-  if (cost === undefined) {
-    // A host-made function is part of the simulated API, native code on a board.
-    const text = fn instanceof Function ? "" : Function.prototype.toString.call(fn);
-    cost = 1 + (text === "" || text.endsWith("{ [native code] }") ? 0 : stringCost(text));
-    functionText.set(fn, cost);
+  if (fn instanceof Function) return 1;
+  const params = (fn as { length: number }).length;
+  if (codeInFlash) return FUNCTION_JSVARS + params + 1;
+  let code = functionCode.get(fn);
+  if (code === undefined) {
+    const text = Function.prototype.toString.call(fn);
+    code = text.endsWith("{ [native code] }") ? 0 : stringCost(text);
+    functionCode.set(fn, code);
   }
-  return cost;
+  return FUNCTION_JSVARS + params + code;
+}
+
+/** The function, its ">cod" and ">sco" names. */
+const FUNCTION_JSVARS = 3;
+
+/**
+ * A function's `prototype` object exists on a board only once something reads it: the interpreter
+ * makes it on first access (src/jsparse.c, jspGetNamedFieldInParents: "If not found and is the
+ * prototype, create it"). A host engine makes one for every ES5 function; one that holds nothing
+ * but its `constructor` was never touched and is not counted.
+ */
+function untouchedPrototype(fn: object, value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const names = Object.getOwnPropertyNames(value);
+  return names.length === 0 || (names.length === 1 && names[0] === "constructor" && (value as { constructor: unknown }).constructor === fn);
 }
 
 function isBinary(value: object): boolean {
@@ -108,6 +130,7 @@ export function estimateJsVars(roots: JsVarRoots): number {
     for (const name of Object.getOwnPropertyNames(obj)) {
       if ((isArray && name === "length") || (isFunction && (name === "length" || name === "name"))) continue;
       const descriptor = Object.getOwnPropertyDescriptor(obj, name)!;
+      if (isFunction && name === "prototype" && untouchedPrototype(obj, descriptor.value)) continue;
       if (skip(name, descriptor.value)) continue;
       total += isArray && /^\d+$/.test(name) ? 1 : nameCost(name);
       if ("value" in descriptor) {
