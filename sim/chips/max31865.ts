@@ -60,6 +60,9 @@ export class Max31865Twin {
   private fault: SensorFault = "none";
   private stuckCode = 0;
   private temperature_degC: (time_s: number) => number = () => 25;
+  /** The last conversion's code and when it completed. */
+  private code = 0;
+  private codeDone_s = NaN;
 
   constructor(cs: string, opts: Max31865TwinOptions) {
     this.cs = cs;
@@ -68,6 +71,7 @@ export class Max31865Twin {
 
   setTemperature(signal: (time_s: number) => number): void {
     this.temperature_degC = signal;
+    this.codeDone_s = NaN;
   }
 
   setFault(fault: SensorFault, time_s = 0): void {
@@ -100,8 +104,13 @@ export class Max31865Twin {
     }
     if (this.fault === "open" || this.fault === "saturated") return CODE_MAX;
     if (this.fault === "short") return 0;
-    const code = Math.round((this.resistance_ohm(done_s) / this.opts.ref_ohm) * CODE_FULL_SCALE);
-    return Math.min(CODE_MAX, Math.max(0, code));
+    // One register read asks for the code several times (MSB, LSB, fault status): convert once per conversion.
+    if (done_s !== this.codeDone_s) {
+      const code = Math.round((this.resistance_ohm(done_s) / this.opts.ref_ohm) * CODE_FULL_SCALE);
+      this.code = Math.min(CODE_MAX, Math.max(0, code));
+      this.codeDone_s = done_s;
+    }
+    return this.code;
   }
 
   private threshold(msb: number): number {

@@ -41,6 +41,12 @@ export interface SimBoardOptions {
   network?: SimNetwork;
   /** Estimate JsVars as for a program saved to flash, whose function code stays in flash (see jsvars.ts). */
   codeInFlash?: boolean;
+  /**
+   * process.memory() estimates JsVars afresh at most this often (virtual seconds) and repeats the
+   * last figures in between; the estimate walks the firmware's whole heap, which dominates a long
+   * fast run. Default 0: every call. board.memory() always estimates afresh.
+   */
+  memoryRefresh_s?: number;
 }
 
 export interface BoardError {
@@ -92,6 +98,7 @@ export class SimBoard extends EventEmitter<BoardEvents> {
 
   private readonly code: string;
   private readonly codeInFlash: boolean;
+  private readonly memoryRefresh_s: number;
   private refusal: LoadRefusal | null | undefined;
   private readonly i2cBuses = new Map<string, SimI2CBus>();
   private readonly spiBuses = new Map<string, SimSPIBus>();
@@ -106,6 +113,7 @@ export class SimBoard extends EventEmitter<BoardEvents> {
     super();
     this.code = options.code;
     this.codeInFlash = options.codeInFlash === true;
+    this.memoryRefresh_s = options.memoryRefresh_s ?? 0;
     this.profile = options.profile;
     this.serial = options.serial;
     this.clock = options.clock;
@@ -269,7 +277,15 @@ export class SimBoard extends EventEmitter<BoardEvents> {
     installPins(host, this.analog, define);
     define("getSerial", () => this.serial);
     define("E", e.object);
-    define("process", createProcess(host, meter, (usage, total) => this.noteMemory(boot, usage, total)));
+    let lastSample: { at_s: number; usage: JsVarUsage } | undefined;
+    const processMeter = {
+      sample: (): JsVarUsage => {
+        const now_s = this.clock.now_s();
+        if (lastSample === undefined || now_s - lastSample.at_s >= this.memoryRefresh_s) lastSample = { at_s: now_s, usage: meter.sample() };
+        return lastSample.usage;
+      },
+    };
+    define("process", createProcess(host, processMeter, (usage, total) => this.noteMemory(boot, usage, total)));
     define("require", createRequire(host, {
       net: () => createNetModule(host, this.network),
       Storage: () => createStorageModule(sandbox.realm, this.flash),

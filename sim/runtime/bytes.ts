@@ -13,10 +13,8 @@ export function stringToBytes(text: string): Uint8Array {
 }
 
 export function bytesToString(bytes: Uint8Array): string {
-  let text = "";
-  // Chunked so large buffers do not overflow the argument list of fromCharCode.
-  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return text;
+  // Latin-1 maps each byte to the char code of the same value: a byte string.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
 }
 
 function isArrayBuffer(value: unknown): value is ArrayBuffer {
@@ -27,9 +25,14 @@ function isArrayBuffer(value: unknown): value is ArrayBuffer {
 /** Reads an Espruino "data" argument into bytes; `what` names the argument in the error. */
 export function dataToBytes(realm: Realm, data: unknown, what: string): Uint8Array {
   // Fast paths for what drivers pass on every transaction: a byte array, or a flat list of numbers.
-  if (data instanceof Uint8Array || (ArrayBuffer.isView(data) && Object.prototype.toString.call(data) === "[object Uint8Array]")) {
-    return new Uint8Array(data as Uint8Array);
+  // Typed arrays of the sandbox are not instanceof the host's; the well-known toStringTag is shared.
+  if (ArrayBuffer.isView(data) && (data as Uint8Array)[Symbol.toStringTag] === "Uint8Array") {
+    const out = new Uint8Array((data as Uint8Array).length);
+    out.set(data as Uint8Array);
+    return out;
   }
+  // Rest arguments (`writeTo(address, ...data)`) arrive wrapped in an array of one.
+  if (Array.isArray(data) && data.length === 1 && typeof data[0] === "object") return dataToBytes(realm, data[0], what);
   if (Array.isArray(data) && allNumbers(data)) {
     const out = new Uint8Array(data.length);
     for (let i = 0; i < data.length; i++) out[i] = (data[i] as number) & 0xff;

@@ -4,7 +4,7 @@ import type { JsVarMeter } from "./jsvars.ts";
 export const ESPRUINO_VERSION = "2v29";
 
 /** `process`: env as the interpreter reports it, and memory() from the JsVar estimate. */
-export function createProcess(host: BoardHost, meter: JsVarMeter, onMemorySample: (usage: number, total: number) => void): object {
+export function createProcess(host: BoardHost, meter: Pick<JsVarMeter, "sample">, onMemorySample: (usage: number, total: number) => void): object {
   const { realm } = host;
   return realm.object({
     version: ESPRUINO_VERSION,
