@@ -17,6 +17,8 @@ export interface DqDvOptions {
 
 export interface DqDv {
   direction: Direction;
+  /** Start of the half-cycle it describes, s. */
+  startTime_s: number;
   method: "interpolate_invert" | "histogram";
   /** Centres of the voltage grid, V. */
   voltage_V: Float64Array;
@@ -50,7 +52,7 @@ export function dqdvInterpolated(
   const count = pairs.charge_As.length;
   const points = options.chargePoints ?? Math.min(5000, Math.max(100, Math.round(count / 10)));
   const total_As = count > 0 ? pairs.charge_As[count - 1] : 0;
-  if (count < 2 || !(total_As > 0)) return emptyResult(half.direction, "interpolate_invert", fwhm_V, step_V, pairs.basis);
+  if (count < 2 || !(total_As > 0)) return emptyResult(half, "interpolate_invert", fwhm_V, step_V, pairs.basis);
 
   const dq_As = total_As / points;
   const gridV = binMeans(pairs.charge_As, pairs.voltage_V, points, dq_As);
@@ -78,6 +80,7 @@ export function dqdvInterpolated(
   for (let e = 0; e < cells; e++) centres[e] = sign * (vMin + (e + 0.5) * step_V);
   return orient({
     direction: half.direction,
+    startTime_s: half.startTime_s,
     method: "interpolate_invert",
     voltage_V: centres,
     dQdV_mAh_per_V: gaussianSmooth(raw, step_V, fwhm_V),
@@ -100,7 +103,7 @@ export function dqdvHistogram(
   const step_V = options.voltageStep_V ?? fwhm_V / 10;
   const pairs = chargeVoltagePairs(time_s, current_A, voltage_V, half, options);
   const count = pairs.charge_As.length;
-  if (count < 2) return emptyResult(half.direction, "histogram", fwhm_V, step_V, pairs.basis);
+  if (count < 2) return emptyResult(half, "histogram", fwhm_V, step_V, pairs.basis);
   let vMin = Infinity;
   let vMax = -Infinity;
   for (let i = 0; i < count; i++) {
@@ -119,6 +122,7 @@ export function dqdvHistogram(
   for (let e = 0; e < cells; e++) centres[e] = vMin + (e + 0.5) * step_V;
   return {
     direction: half.direction,
+    startTime_s: half.startTime_s,
     method: "histogram",
     voltage_V: centres,
     dQdV_mAh_per_V: gaussianSmooth(raw, step_V, fwhm_V),
@@ -238,6 +242,6 @@ function orient(result: DqDv): DqDv {
   return result;
 }
 
-function emptyResult(direction: Direction, method: DqDv["method"], fwhm_V: number, step_V: number, basis: Basis): DqDv {
-  return { direction, method, voltage_V: new Float64Array(0), dQdV_mAh_per_V: new Float64Array(0), smoothingFwhm_V: fwhm_V, voltageStep_V: step_V, basis };
+function emptyResult(half: HalfCycle, method: DqDv["method"], fwhm_V: number, step_V: number, basis: Basis): DqDv {
+  return { direction: half.direction, startTime_s: half.startTime_s, method, voltage_V: new Float64Array(0), dQdV_mAh_per_V: new Float64Array(0), smoothingFwhm_V: fwhm_V, voltageStep_V: step_V, basis };
 }
