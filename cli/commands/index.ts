@@ -1,4 +1,5 @@
 import type { Command } from "../command.ts";
+import { analyze } from "./analyze.ts";
 import { bench } from "./bench.ts";
 import { bridge } from "./bridge.ts";
 import { build } from "./build.ts";
@@ -8,4 +9,4 @@ import { schema } from "./schema.ts";
 import { start } from "./start.ts";
 
 /** Every `cellrig` subcommand, in the order `cellrig --help` lists them. */
-export const commands: Command[] = [start, bridge, build, flash, flashInterpreter, schema, bench];
+export const commands: Command[] = [start, bridge, build, flash, flashInterpreter, schema, analyze, bench];
