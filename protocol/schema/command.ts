@@ -6,8 +6,11 @@ import { FiniteNumber } from "./finite.ts";
 import { Id } from "./id.ts";
 import { Uint32 } from "./uint.ts";
 
-/** Fields every command carries; `id` is echoed in the ack. */
-const common = { v: Type.Literal(1), id: Uint32 };
+/**
+ * Fields every command carries; `id` is echoed in the ack. `persist: true` asks the board to write
+ * a configuration change to its stored configuration (cellrig.json), so it survives a reboot.
+ */
+const common = { v: Type.Literal(1), id: Uint32, persist: Type.Optional(Type.Boolean()) };
 
 const variants = {
   set_rate: Type.Object({ ...common, op: Type.Literal("set_rate"), channel: Id, rate_hz: Type.Number({ exclusiveMinimum: 0, maximum: MAX_RATE_HZ }) }),

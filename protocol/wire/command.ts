@@ -13,15 +13,18 @@ export const MAX_COMMAND_BYTES = 512;
 export const MAX_RATE_HZ = 1000;
 export const MAX_UINT32 = 4294967295;
 
-export interface SetRate {
-  op: "set_rate";
+/** Fields of every command: `persist` asks for a configuration change to be written to the stored configuration. */
+interface CommandBase {
   id: number;
+  persist: boolean;
+}
+export interface SetRate extends CommandBase {
+  op: "set_rate";
   channel: string;
   rate_hz: number;
 }
-export interface SetThreshold {
+export interface SetThreshold extends CommandBase {
   op: "set_threshold";
-  id: number;
   channel: string;
   /** Name of the alarm rule in the rig configuration. */
   rule: string;
@@ -36,26 +39,22 @@ export interface CalibrationFields {
   kind: string;
   [parameter: string]: number | string;
 }
-export interface SetCalibration {
+export interface SetCalibration extends CommandBase {
   op: "set_calibration";
-  id: number;
   channel: string;
   cal: CalibrationFields;
 }
-export interface Rebirth {
+export interface Rebirth extends CommandBase {
   op: "rebirth";
-  id: number;
 }
-export interface ResendFrom {
+export interface ResendFrom extends CommandBase {
   op: "resend_from";
-  id: number;
   /** The boot whose frames to resend: a board refuses another boot's, it no longer holds them. */
   b: number;
   seq: number;
 }
-export interface Reboot {
+export interface Reboot extends CommandBase {
   op: "reboot";
-  id: number;
 }
 export type Command = SetRate | SetThreshold | SetCalibration | Rebirth | ResendFrom | Reboot;
 
@@ -144,15 +143,17 @@ function calibrationOf(value: CborValue, cmdId: number): { cal?: CalibrationFiel
 
 function commandOf(f: Fields, op: string, cmdId: number): CommandResult {
   let problem: CommandResult | undefined;
+  if (f.persist !== undefined && typeof f.persist !== "boolean") return fail(cmdId, "bad_field", "command field /persist must be true or false");
+  const persist = f.persist === true;
   if (op === "set_rate") {
     problem = checkFields(f, "/", { channel: id, rate_hz: rate }, cmdId);
     if (problem !== undefined) return problem;
-    return { ok: true, command: { op: "set_rate", id: cmdId, channel: f.channel as string, rate_hz: f.rate_hz as number } };
+    return { ok: true, command: { op: "set_rate", id: cmdId, persist: persist, channel: f.channel as string, rate_hz: f.rate_hz as number } };
   }
   if (op === "set_threshold") {
     problem = checkFields(f, "/", { channel: id, rule: id, threshold: finite }, cmdId);
     if (problem !== undefined) return problem;
-    return { ok: true, command: { op: "set_threshold", id: cmdId, channel: f.channel as string, rule: f.rule as string, threshold: f.threshold as number } };
+    return { ok: true, command: { op: "set_threshold", id: cmdId, persist: persist, channel: f.channel as string, rule: f.rule as string, threshold: f.threshold as number } };
   }
   if (op === "set_calibration") {
     problem = checkFields(f, "/", { channel: id }, cmdId);
@@ -160,15 +161,15 @@ function commandOf(f: Fields, op: string, cmdId: number): CommandResult {
     if (f.cal === undefined) return fail(cmdId, "missing_field", "command field /cal is missing");
     const parsed = calibrationOf(f.cal, cmdId);
     if (parsed.cal === undefined) return parsed.error as CommandResult;
-    return { ok: true, command: { op: "set_calibration", id: cmdId, channel: f.channel as string, cal: parsed.cal } };
+    return { ok: true, command: { op: "set_calibration", id: cmdId, persist: persist, channel: f.channel as string, cal: parsed.cal } };
   }
   if (op === "resend_from") {
     problem = checkFields(f, "/", { b: uint32, seq: uint32 }, cmdId);
     if (problem !== undefined) return problem;
-    return { ok: true, command: { op: "resend_from", id: cmdId, b: f.b as number, seq: f.seq as number } };
+    return { ok: true, command: { op: "resend_from", id: cmdId, persist: persist, b: f.b as number, seq: f.seq as number } };
   }
-  if (op === "rebirth") return { ok: true, command: { op: "rebirth", id: cmdId } };
-  if (op === "reboot") return { ok: true, command: { op: "reboot", id: cmdId } };
+  if (op === "rebirth") return { ok: true, command: { op: "rebirth", id: cmdId, persist: persist } };
+  if (op === "reboot") return { ok: true, command: { op: "reboot", id: cmdId, persist: persist } };
   return fail(cmdId, "unknown_op", "command field /op \"" + op + "\" is not one of " + COMMAND_OPS.join(", "));
 }
 

@@ -49,13 +49,13 @@ export function examples(): Example[] {
       ),
     },
     { kind: "death", bytes: encode((w) => writeValue(w, { b: BOOT, v: 1 })) },
-    { kind: "alarm", bytes: encode((w) => writeAlarm(w, { boot: BOOT, n: 0, channel: "p1", rule: "p1_high", value: 250000.5, threshold: 250000, t_us: T_us + 41_300_000 })) },
+    { kind: "alarm", bytes: encode((w) => writeAlarm(w, { boot: BOOT, n: 0, state: "raised", channel: "p1", rule: "p1_high", value: 250000.5, threshold: 250000, t_us: T_us + 41_300_000 })) },
     { kind: "gap", bytes: encode((w) => writeGap(w, { boot: BOOT, reason: "outbox", samples: 30, frames: 3, seq: 38, from_us: T_us + 38_000_000, until_us: T_us + 40_900_000 })) },
     {
       kind: "health",
       bytes: encode((w) => writeHealth(w, { boot: BOOT, t_us: T_us + 60_000_000, uptime_us: 60_000_000, memUsed: 2150, memTotal: 8190, bufUsed: 1, bufTotal: 16, errors: [], link: "up", connects: 1 })),
     },
-    { kind: "cmd", bytes: encode((w) => writeValue(w, { v: 1, id: 17, op: "set_rate", channel: "p1", rate_hz: 20 })) },
+    { kind: "cmd", bytes: encode((w) => writeValue(w, { v: 1, id: 17, op: "set_rate", channel: "p1", rate_hz: 20, persist: true })) },
     { kind: "ack", bytes: encode((w) => writeAck(w, { boot: BOOT, id: 17, ok: true, code: "ok", message: "" })) },
   ];
 }

@@ -16,15 +16,24 @@ function encode(value: unknown): Uint8Array {
 
 describe("parseCommand on the board", () => {
   it("reads every op into a typed command", () => {
-    expect(parseCommand(encode({ v: 1, id: 3, op: "set_rate", channel: "p1", rate_hz: 12.5 }))).toEqual({ ok: true, command: { op: "set_rate", id: 3, channel: "p1", rate_hz: 12.5 } });
+    expect(parseCommand(encode({ v: 1, id: 3, op: "set_rate", channel: "p1", rate_hz: 12.5 }))).toEqual({ ok: true, command: { op: "set_rate", id: 3, persist: false, channel: "p1", rate_hz: 12.5 } });
     expect(parseCommand(encode({ v: 1, id: 4, op: "set_threshold", channel: "t1", rule: "t1_high", threshold: 45.25 }))).toEqual({
-      ok: true, command: { op: "set_threshold", id: 4, channel: "t1", rule: "t1_high", threshold: 45.25 },
+      ok: true, command: { op: "set_threshold", id: 4, persist: false, channel: "t1", rule: "t1_high", threshold: 45.25 },
     });
     const ntc = { kind: "ntc_beta", code_full_scale: 32767, series_ohm: 10000, ntc_position: "low", r0_ohm: 10000, t0_degC: 25, beta_K: 3950 };
-    expect(parseCommand(encode({ v: 1, id: 5, op: "set_calibration", channel: "t1", cal: ntc }))).toEqual({ ok: true, command: { op: "set_calibration", id: 5, channel: "t1", cal: ntc } });
-    expect(parseCommand(encode({ v: 1, id: 6, op: "resend_from", b: 4294967295, seq: 0 }))).toEqual({ ok: true, command: { op: "resend_from", id: 6, b: 4294967295, seq: 0 } });
-    expect(parseCommand(encode({ v: 1, id: 7, op: "rebirth", later: [1, 2] }))).toEqual({ ok: true, command: { op: "rebirth", id: 7 } });
-    expect(parseCommand(encode({ v: 1, id: 8, op: "reboot" }))).toEqual({ ok: true, command: { op: "reboot", id: 8 } });
+    expect(parseCommand(encode({ v: 1, id: 5, op: "set_calibration", channel: "t1", cal: ntc }))).toEqual({ ok: true, command: { op: "set_calibration", id: 5, persist: false, channel: "t1", cal: ntc } });
+    expect(parseCommand(encode({ v: 1, id: 6, op: "resend_from", b: 4294967295, seq: 0 }))).toEqual({ ok: true, command: { op: "resend_from", id: 6, persist: false, b: 4294967295, seq: 0 } });
+    expect(parseCommand(encode({ v: 1, id: 7, op: "rebirth", later: [1, 2] }))).toEqual({ ok: true, command: { op: "rebirth", id: 7, persist: false } });
+    expect(parseCommand(encode({ v: 1, id: 8, op: "reboot" }))).toEqual({ ok: true, command: { op: "reboot", id: 8, persist: false } });
+  });
+
+  it("reads persist, which asks for a change to be stored, and refuses one that is not a boolean", () => {
+    expect(parseCommand(encode({ v: 1, id: 10, op: "set_rate", channel: "p1", rate_hz: 2, persist: true }))).toEqual({
+      ok: true, command: { op: "set_rate", id: 10, persist: true, channel: "p1", rate_hz: 2 },
+    });
+    expect(parseCommand(encode({ v: 1, id: 11, op: "set_rate", channel: "p1", rate_hz: 2, persist: 1 }))).toEqual({
+      ok: false, id: 11, code: "bad_field", message: "command field /persist must be true or false",
+    });
   });
 
   it("names the field at fault and keeps the id for the ack", () => {
@@ -44,7 +53,7 @@ describe("parseCommand on the board", () => {
     expect(halfToNumber(0x7e00)).toBeNaN();
     const payload = Uint8Array.from([0xa4, 0x61, 0x76, 0x01, 0x62, 0x69, 0x64, 0x01, 0x62, 0x6f, 0x70, 0x68, ...Buffer.from("set_rate"), 0x67, ...Buffer.from("rate_hz"), 0xf9, 0x3e, 0x00]);
     expect(parseCommand(Uint8Array.from([...payload.subarray(0, 1).map(() => 0xa5), ...payload.subarray(1), 0x67, ...Buffer.from("channel"), 0x62, 0x70, 0x31]))).toEqual({
-      ok: true, command: { op: "set_rate", id: 1, channel: "p1", rate_hz: 1.5 },
+      ok: true, command: { op: "set_rate", id: 1, persist: false, channel: "p1", rate_hz: 1.5 },
     });
   });
 });
@@ -79,7 +88,7 @@ describe("decodeMessage semantic checks of the rarer messages", () => {
   });
 
   it("alarms carry finite values", () => {
-    const alarm = { b: 1, n: 0, t: 5, v: 1, rule: "r", value: Number.POSITIVE_INFINITY, channel: "p1", threshold: 2 };
+    const alarm = { b: 1, n: 0, t: 5, v: 1, rule: "r", state: "raised", value: Number.POSITIVE_INFINITY, channel: "p1", threshold: 2 };
     expect(decodeMessage("alarm", encode(alarm))).toMatchObject({ ok: false, error: { code: "schema", path: "/value" } });
   });
 

@@ -50,7 +50,7 @@ const valid: { kind: DecodableKind; bytes: Uint8Array }[] = [
       writeDataFrame(w, { boot: birth.boot, seq: 41, t0_us: 1_754_000_001_000_000, tick_us: 10_000, flags: 1, lateness_us: 250 }, { samples, counts: [6, 3, 4], offsets: [0, 3, 1], quality: [0, 8, 31] }),
     ),
   },
-  { kind: "alarm", bytes: encoded((w) => writeAlarm(w, { boot: 1, n: 2, channel: "p1", rule: "p1_high", value: 101.5, threshold: 100, t_us: 1_754_000_001_000_000 })) },
+  { kind: "alarm", bytes: encoded((w) => writeAlarm(w, { boot: 1, n: 2, state: "cleared", channel: "p1", rule: "p1_high", value: 101.5, threshold: 100, t_us: 1_754_000_001_000_000 })) },
   { kind: "gap", bytes: encoded((w) => writeGap(w, { boot: 1, reason: "outbox", samples: 80, frames: 8, seq: 4294967290, from_us: 1_754_000_001_000_000, until_us: 1_754_000_008_900_000 })) },
   { kind: "ack", bytes: encoded((w) => writeAck(w, { boot: 1, id: 77, ok: false, code: "unknown_channel", message: 'no channel "p9" on this board' })) },
   {

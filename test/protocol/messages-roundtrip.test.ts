@@ -133,9 +133,9 @@ describe("the rarer messages encoded on the board decode on the host", () => {
 
   it("alarm", () => {
     fc.assert(
-      fc.property(fc.record({ boot: uint32, n: uint32, channel: ids, rule: ids, value: finite, threshold: finite, t_us: time }), (a) => {
+      fc.property(fc.record({ boot: uint32, n: uint32, state: fc.constantFrom("raised" as const, "cleared" as const), channel: ids, rule: ids, value: finite, threshold: finite, t_us: time }), (a) => {
         const bytes = onBoard("alarm", a);
-        const expected = { b: a.boot, n: a.n, t: a.t_us, v: 1, rule: a.rule, value: noNegativeZero(a.value), channel: a.channel, threshold: noNegativeZero(a.threshold) };
+        const expected = { b: a.boot, n: a.n, t: a.t_us, v: 1, rule: a.rule, state: a.state, value: noNegativeZero(a.value), channel: a.channel, threshold: noNegativeZero(a.threshold) };
         expect(decoded("alarm", bytes)).toEqual(expected);
         expect(plain.decode(bytes)).toEqual(expected);
       }),
@@ -216,14 +216,14 @@ describe("the rarer messages encoded on the board decode on the host", () => {
 
 describe("commands", () => {
   const commandArb = fc.oneof(
-    fc.record({ v: fc.constant(1), id: uint32, op: fc.constant("set_rate"), channel: ids, rate_hz: fc.double({ min: 1e-3, max: 1000, noNaN: true }) }),
-    fc.record({ v: fc.constant(1), id: uint32, op: fc.constant("set_threshold"), channel: ids, rule: ids, threshold: finite }),
+    fc.record({ v: fc.constant(1), id: uint32, persist: fc.boolean(), op: fc.constant("set_rate"), channel: ids, rate_hz: fc.double({ min: 1e-3, max: 1000, noNaN: true }) }),
+    fc.record({ v: fc.constant(1), id: uint32, persist: fc.boolean(), op: fc.constant("set_threshold"), channel: ids, rule: ids, threshold: finite }),
     fc.record({
-      v: fc.constant(1), id: uint32, op: fc.constant("set_calibration"), channel: ids,
+      v: fc.constant(1), id: uint32, persist: fc.boolean(), op: fc.constant("set_calibration"), channel: ids,
       cal: fc.record({ kind: fc.constant("linear"), gain: finite, offset: finite }),
     }),
-    fc.record({ v: fc.constant(1), id: uint32, op: fc.constantFrom("rebirth", "reboot") }),
-    fc.record({ v: fc.constant(1), id: uint32, op: fc.constant("resend_from"), b: uint32, seq: uint32 }),
+    fc.record({ v: fc.constant(1), id: uint32, persist: fc.boolean(), op: fc.constantFrom("rebirth", "reboot") }),
+    fc.record({ v: fc.constant(1), id: uint32, persist: fc.boolean(), op: fc.constant("resend_from"), b: uint32, seq: uint32 }),
   );
 
   function normalised(value: unknown): unknown {
