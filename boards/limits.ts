@@ -113,7 +113,10 @@ export function limitProblems(config: RigConfig, board: BoardProfile): string[] 
   const ids = config.channels.map((c) => c.id);
   (config.alarms ?? []).forEach((a, i) => {
     const ch = config.channels.find((c) => c.id === a.channel);
-    if (ch !== undefined && ch.calibration.kind !== "linear") problems.push(`/alarms/${i} ("${a.name}"): channel "${a.channel}" has a ${ch.calibration.kind} calibration; alarms are evaluated on linear channels only`);
+    if (a.kind === "lost_sum" && ch !== undefined && ch.sensor !== "psd" && ch.sensor !== "quadrant") {
+      problems.push(`/alarms/${i} ("${a.name}"): lost_sum watches a photodiode detector's optical sum; channel "${a.channel}" is a ${ch.sensor} channel`);
+    }
+    if (a.kind !== "lost_sum" && ch !== undefined && ch.calibration.kind !== "linear") problems.push(`/alarms/${i} ("${a.name}"): channel "${a.channel}" has a ${ch.calibration.kind} calibration; alarms are evaluated on linear channels only`);
     if (!ids.includes(a.channel)) problems.push(`/alarms/${i} ("${a.name}"): channel "${a.channel}" is not one of this rig's channels (${ids.join(", ")})`);
     if (a.kind === "stale" && !(a.threshold > 0)) problems.push(`/alarms/${i} ("${a.name}"): a stale alarm's threshold is seconds without change and must be above 0`);
   });

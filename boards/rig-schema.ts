@@ -154,14 +154,15 @@ export type ChannelConfig = Static<typeof ChannelConfig>;
 
 /**
  * An edge alarm evaluated on the board. `threshold` is in the channel's unit: a value for high and
- * low, a change per second for rise, and for stale the seconds without any change of the raw code.
+ * low, a change per second for rise, and for stale the seconds without any change of the raw code;
+ * lost_sum (a PSD or quadrant signal whose detector's optical sum is below min_sum_V) ignores it.
  * high and low clear `hysteresis` back inside the threshold; a condition must hold `hold_s` before
  * the alarm is raised.
  */
 export const AlarmRule = Type.Object({
   name: Id,
   channel: Id,
-  kind: Type.Union([Type.Literal("high"), Type.Literal("low"), Type.Literal("rise"), Type.Literal("stale")]),
+  kind: Type.Union([Type.Literal("high"), Type.Literal("low"), Type.Literal("rise"), Type.Literal("stale"), Type.Literal("lost_sum")]),
   threshold: Type.Number(),
   hysteresis: Type.Optional(Type.Number({ minimum: 0 })),
   hold_s: Type.Optional(Type.Number({ minimum: 0, maximum: 3600 })),

@@ -10,6 +10,8 @@ export interface CommandTarget {
   rebirth(): void;
   resendFrom(boot: number, seq: number): string;
   reboot(): void;
+  /** Writes the configuration in force to the stored configuration. */
+  persist(): string;
 }
 
 /** Queues an encoded ack (acks go through the store, so they are not lost with the link). */
@@ -17,8 +19,9 @@ export type AckSink = (payload: Uint8Array) => void;
 
 /**
  * Applies commands from the `cmd` topic: each is parsed and validated by protocol/wire/command.ts,
- * carried out, and acknowledged with its result. A reboot is acknowledged first and carried out a
- * second later, so the ack can leave the board.
+ * carried out (and, with `persist`, written to the stored configuration before the ack), and
+ * acknowledged with its result. A reboot is acknowledged first and carried out a second later, so
+ * the ack can leave the board.
  */
 export class Commands {
   private readonly target: CommandTarget;
@@ -42,6 +45,7 @@ export class Commands {
     let problem: string;
     try {
       problem = this.apply(cmd);
+      if (problem === "" && cmd.persist && (cmd.op === "set_rate" || cmd.op === "set_threshold" || cmd.op === "set_calibration")) problem = this.target.persist();
     } catch (err) {
       problem = err instanceof Error ? err.message : String(err);
     }

@@ -8,7 +8,7 @@ import { Alarms } from "./alarms/alarms.ts";
 import { setupBuses } from "./buses.ts";
 import { makeSource } from "./channels.ts";
 import { Commands } from "./commands.ts";
-import { loadConfig } from "./config.ts";
+import { loadConfig, saveConfig } from "./config.ts";
 import type { SampleSource } from "./drivers/source.ts";
 import { Health } from "./health.ts";
 import { boardId, newBootId } from "./identity.ts";
@@ -21,6 +21,21 @@ const DEFAULT_HEALTH_s = 60;
 
 function channelIndex(ids: string[], id: string): number {
   return ids.indexOf(id);
+}
+
+/** Seconds between attempts to join the access point. */
+const WIFI_RETRY_s = 10;
+
+/** Joins the configured access point, retrying until it succeeds, then calls `joined` once. */
+function joinWifi(wifi: { ssid: string; password?: string }, joined: () => void): void {
+  const attempt = function () {
+    require("Wifi").connect(wifi.ssid, { password: wifi.password }, function (err) {
+      if (!err) return joined();
+      print("cellrig: Wi-Fi " + wifi.ssid + ": " + err + "; retrying in " + WIFI_RETRY_s + " s");
+      setTimeout(attempt, WIFI_RETRY_s * 1000);
+    });
+  };
+  attempt();
 }
 
 function boot(): void {
@@ -51,6 +66,7 @@ function boot(): void {
     port: config.broker.port,
     keepAlive_s: config.broker.keepalive_s ? config.broker.keepalive_s : 30,
     username: config.broker.username,
+    password: config.broker.password,
     net: require("net"),
     birth: function () {
       const birth = makeBirth(config, board, bootId, seq, schedule) as { [key: string]: unknown };
@@ -143,7 +159,10 @@ function boot(): void {
         return "";
       },
       setThreshold: function (channel, rule, threshold) {
-        return alarms.setThreshold(channel, rule, threshold) ? "" : 'channel "' + channel + '" has no alarm rule "' + rule + '"';
+        if (!alarms.setThreshold(channel, rule, threshold)) return 'channel "' + channel + '" has no alarm rule "' + rule + '"';
+        const rules = config.alarms ? config.alarms : [];
+        for (let r = 0; r < rules.length; r++) if (rules[r].name === rule && rules[r].channel === channel) rules[r].threshold = threshold;
+        return "";
       },
       setCalibration: function (channel, cal) {
         const c = channelIndex(ids, channel);
@@ -164,6 +183,9 @@ function boot(): void {
       },
       reboot: function () {
         E.reboot();
+      },
+      persist: function () {
+        return saveConfig(config);
       },
     },
     bootId,
@@ -186,7 +208,11 @@ function boot(): void {
   // cannot see into closures): `cellrig.uplink.store.waiting` and so on
   const state = { config: config, uplink: uplink, sampler: sampler, alarms: alarms, commands: commands, health: health, writer: writer, header: header, meta: meta };
   global["cellrig"] = state;
-  uplink.start();
+  // without a wifi section the board joins the network it saved itself (require("Wifi").save())
+  if (build.board.transport === "wifi" && config.wifi) joinWifi(config.wifi, function () {
+    uplink.start();
+  });
+  else uplink.start();
   sampler.start();
   print("cellrig: board " + board + " of rig " + config.rig + " sampling " + config.channels.length + " channel(s), boot " + bootId);
 }
