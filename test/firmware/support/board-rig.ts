@@ -47,6 +47,7 @@ export interface Received {
   payload: Uint8Array;
   message: unknown;
   dup: boolean;
+  qos: number;
 }
 
 export interface BoardUnderTest {
@@ -97,7 +98,7 @@ export async function startBoard(config: RigConfig, brokerUrl: string, options: 
     const bytes = new Uint8Array(payload);
     const decoded = kind === "cmd" || kind === "death" ? { ok: true as const, message: undefined } : decodeMessage(kind as keyof Messages, bytes);
     if (!decoded.ok) invalid.push(`${kind}: ${decoded.error.code}: ${decoded.error.message}`);
-    else received.push({ kind, topic, payload: bytes, message: decoded.message, dup: packet.dup });
+    else received.push({ kind, topic, payload: bytes, message: decoded.message, dup: packet.dup, qos: packet.qos });
   });
   const clock = new VirtualClock(START_s);
   const network = new SimNetwork();
