@@ -1,39 +1,76 @@
 import { readFileSync } from "node:fs";
-import { Compile } from "typebox/compile";
+import { isAbsolute, relative } from "node:path";
 import type { BoardProfile } from "./profile.ts";
-import { RigConfig } from "./rig-schema.ts";
+import type { ChannelConfig, RigConfig } from "./rig-schema.ts";
 import { wiringProblems } from "./rig-wiring.ts";
 import { limitProblems } from "./limits.ts";
+import { positionAt } from "./json-positions.ts";
+import { formatProblems, isValidChannel, problemFromLine, RigConfigError, schemaProblems, withoutComments, type RigProblem } from "./rig-errors.ts";
 import { makeSchedule } from "../protocol/wire/schedule.ts";
 
-const check = Compile(RigConfig);
+/**
+ * Every mistake of a rig configuration against the schema and the board, one problem each.
+ * Channels are checked against the board even when other parts of the file are malformed, so one
+ * pass shows every mistake; the memory and schedule figures follow from the channels and are
+ * checked only once the channels are right, since a refused rate would make them meaningless.
+ */
+export function rigProblems(value: unknown, board: BoardProfile): RigProblem[] {
+  const problems = schemaProblems(value);
+  const schemaValid = problems.length === 0;
+  const rig = (typeof value === "object" && value !== null ? value : {}) as Partial<RigConfig>;
+  if (typeof rig.board === "string" && rig.board !== board.id) problems.push({ pointer: "/board", text: `/board: "${rig.board}" does not match the board being built (${board.id}): set "board": "${board.id}"` });
 
-/** Validates a rig configuration against the schema and the board it targets; throws with every mistake listed. */
-export function validateRigConfig(value: unknown, board: BoardProfile, source = "rig configuration"): RigConfig {
-  if (!check.Check(value)) {
-    const problems = [...check.Errors(value)].map((e) => `${e.instancePath || "/"}: ${e.message}`);
-    throw new Error(`${source} is invalid:\n  ${problems.join("\n  ")}`);
+  const indices: number[] = [];
+  const channels: ChannelConfig[] = [];
+  (Array.isArray(rig.channels) ? rig.channels : []).forEach((ch: unknown, i) => {
+    if (!isValidChannel(ch)) return;
+    indices.push(i);
+    channels.push(ch as ChannelConfig);
+  });
+  const tooFast = new Set<number>();
+  channels.forEach((ch, j) => {
+    const i = indices[j]!;
+    if (ch.rate_hz <= board.max_sample_rate_hz) return;
+    tooFast.add(i);
+    problems.push({ pointer: `/channels/${i}/rate_hz`, text: `/channels/${i} ("${ch.id}"): rate ${ch.rate_hz} Hz is above ${board.id}'s limit of ${board.max_sample_rate_hz} Hz: set rate_hz to at most ${board.max_sample_rate_hz}` });
+  });
+  for (const line of wiringProblems(channels, board)) {
+    const problem = problemFromLine(line.replace(/^\/channels\/(\d+)/, (_, j: string) => `/channels/${indices[Number(j)]}`));
+    // A rate the board refuses is one mistake; what a chip could convert at it adds nothing.
+    const index = /^\/channels\/(\d+)(\/|$)/.exec(problem.pointer);
+    if (index !== null && tooFast.has(Number(index[1])) && / rate /.test(problem.text)) continue;
+    problems.push(problem);
   }
-  const problems: string[] = [];
-  if (value.board !== board.id) problems.push(`/board: "${value.board}" does not match the board being built (${board.id})`);
-  value.channels.forEach((ch, i) => {
-    if (ch.rate_hz > board.max_sample_rate_hz) {
-      problems.push(`/channels/${i} ("${ch.id}"): rate ${ch.rate_hz} Hz is above ${board.id}'s limit of ${board.max_sample_rate_hz} Hz`);
-    }
+  const ids = channels.map((c) => c.id);
+  ids.forEach((id, j) => {
+    const first = ids.indexOf(id);
+    if (first !== j) problems.push({ pointer: `/channels/${indices[j]}/id`, text: `/channels/${indices[j]}: channel id "${id}" is used twice (also /channels/${indices[first]}): give each channel its own id` });
   });
-  problems.push(...wiringProblems(value.channels, board));
-  problems.push(...limitProblems(value, board));
-  const ids = value.channels.map((c) => c.id);
-  ids.forEach((id, i) => {
-    if (ids.indexOf(id) !== i) problems.push(`/channels/${i}: channel id "${id}" is used twice`);
-  });
+  if (!schemaValid || problems.length > 0) return problems;
+
+  const config = value as RigConfig;
+  problems.push(...limitProblems(config, board).map(problemFromLine));
   try {
-    makeSchedule(value.channels, value.frame_s);
+    makeSchedule(config.channels, config.frame_s);
   } catch (err) {
-    problems.push(`/channels: ${(err as Error).message}`);
+    problems.push({ pointer: "/channels", text: `/channels: ${(err as Error).message}` });
   }
-  if (problems.length > 0) throw new Error(`${source} does not fit board ${board.id}:\n  ${problems.join("\n  ")}`);
-  return value;
+  return problems;
+}
+
+/**
+ * Validates a rig configuration against the schema and the board it targets; throws a
+ * RigConfigError with every mistake listed. `file` (its name and text) makes each line start with
+ * the file, line and column of the key that is wrong. "$comment" members are notes for people
+ * and are dropped.
+ */
+export function validateRigConfig(value: unknown, board: BoardProfile, source = "rig configuration", file?: { name: string; text: string }): RigConfig {
+  const config = withoutComments(value);
+  const problems = rigProblems(config, board);
+  if (problems.length === 0) return config as RigConfig;
+  const schemaValid = schemaProblems(config).length === 0;
+  const header = schemaValid ? `${source} does not fit board ${board.id}` : `${source} is invalid`;
+  throw new RigConfigError(`${header}:\n  ${formatProblems(problems, file).join("\n  ")}`, problems);
 }
 
 export function loadRigConfig(path: string, board: BoardProfile): RigConfig {
@@ -43,11 +80,20 @@ export function loadRigConfig(path: string, board: BoardProfile): RigConfig {
   } catch (err) {
     throw new Error(`rig configuration ${path} cannot be read: ${(err as Error).message}`);
   }
+  const name = shownPath(path);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new Error(`rig configuration ${path} is not valid JSON: ${(err as Error).message}`);
+    const offset = /position (\d+)/.exec((err as Error).message);
+    const at = offset === null ? "" : `:${positionAt(text, Number(offset[1])).line}:${positionAt(text, Number(offset[1])).column}`;
+    throw new Error(`rig configuration ${name}${at} is not valid JSON: ${(err as Error).message}`);
   }
-  return validateRigConfig(value, board, `rig configuration ${path}`);
+  return validateRigConfig(value, board, `rig configuration ${name}`, { name, text });
+}
+
+/** A path inside the working directory as typed there; others in full. */
+function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }
