@@ -79,6 +79,9 @@ export class Ina226Twin {
   private stuck: Results | undefined;
   private current_A: Signal = () => 0.5;
   private busVoltage_V: Signal = () => 3.7;
+  /** The result of conversion `cachedIndex`: a read of several registers computes it once. */
+  private cached: Results | undefined;
+  private cachedIndex = -1;
 
   constructor(address: number, opts: Ina226TwinOptions) {
     this.address = address;
@@ -87,15 +90,18 @@ export class Ina226Twin {
 
   setCurrent(signal: Signal): void {
     this.current_A = signal;
+    this.cached = undefined;
   }
 
   setBusVoltage(signal: Signal): void {
     this.busVoltage_V = signal;
+    this.cached = undefined;
   }
 
   setFault(fault: SensorFault, time_s = 0): void {
     if (fault === "stuck" && this.fault !== "stuck") this.stuck = this.results(time_s);
     this.fault = fault;
+    this.cached = undefined;
   }
 
   /** Time one averaged result takes with the current configuration, s. */
@@ -117,6 +123,7 @@ export class Ina226Twin {
     if (this.fault === "stuck" && this.stuck) return this.stuck;
     const k = this.completed(time_s);
     if (k < 1) return { shunt: 0, bus: 0, current: 0, power: 0, overflow: false };
+    if (k === this.cachedIndex && this.cached !== undefined) return this.cached;
     const t = this.configured_s + k * this.updatePeriod_s();
     const avg = AVERAGES[(this.config >> CONFIG_AVG_SHIFT) & 7]!;
     let shunt_V = this.fault === "short" ? 0 : this.current_A(t) * this.opts.shunt_ohm;
@@ -129,7 +136,9 @@ export class Ina226Twin {
     const exact = currentRegister(shunt, this.calibration);
     const current = Math.min(SHUNT_CODE_MAX, Math.max(SHUNT_CODE_MIN, exact));
     const power = Math.min(0xffff, powerRegister(current, bus));
-    return { shunt, bus, current, power, overflow: exact !== current || power === 0xffff };
+    this.cached = { shunt, bus, current, power, overflow: exact !== current || power === 0xffff };
+    this.cachedIndex = k;
+    return this.cached;
   }
 
   /** Whether the ALERT pin is asserted (its level is active low unless APOL is set). */
@@ -143,6 +152,7 @@ export class Ina226Twin {
     this.pointer = bytes[0]!;
     if (bytes.length < 3) return;
     const value = (bytes[1]! << 8) | bytes[2]!;
+    this.cached = undefined;
     if (this.pointer === REG_CONFIG) {
       if (value & CONFIG_RST) {
         this.config = CONFIG_RESET;
