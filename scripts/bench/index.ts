@@ -3,6 +3,7 @@ import type { Benchmark } from "./figure.ts";
 import { firmwareBenchmark } from "./firmware.ts";
 import { physicsBenchmark } from "./physics.ts";
 import { protocolBenchmark } from "./protocol.ts";
+import { simBenchmark } from "./sim.ts";
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [protocolBenchmark, firmwareBenchmark, physicsBenchmark, analysisBenchmark];
+export const benchmarks: Benchmark[] = [protocolBenchmark, firmwareBenchmark, simBenchmark, physicsBenchmark, analysisBenchmark];
