@@ -28,6 +28,8 @@ export interface IngestContext {
   quarantine: Quarantine;
   counts: IngestCounts;
   emit: (event: BridgeEvent) => void;
+  /** False when nobody listens: live sample events are then not built (they copy every sample). */
+  listening?: () => boolean;
 }
 
 /** Handles one MQTT message. Never throws: bad input and failed writes end up in the quarantine. */
@@ -100,10 +102,13 @@ async function ingestData(ctx: IngestContext, topic: Topic, payload: Uint8Array,
   await ctx.store.writeFrame(topic.rig, topic.board, frame, samples);
   if (ctx.sequences.observe(topic.board, frame.b, frame.s) === "duplicate") return;
   ctx.counts.framesStored++;
-  const live: LiveChannel[] = samples.map((s, i) => {
-    const channel = board.birth.channels[i]!;
+  for (const s of samples) {
     ctx.counts.samplesStored += s.value.length;
     if (s.t_us.length > 0) ctx.boards.sampleSeen(topic.board, s.t_us[s.t_us.length - 1]!);
+  }
+  if (ctx.listening?.() === false) return;
+  const live: LiveChannel[] = samples.map((s, i) => {
+    const channel = board.birth.channels[i]!;
     return { channel: s.channel, quantity: channel.quantity, unit: channel.unit, t_us: Array.from(s.t_us), raw: Array.from(s.raw), value: Array.from(s.value) };
   });
   ctx.emit({ type: "samples", rig: topic.rig, board: topic.board, boot: frame.b, seq: frame.s, channels: live });
