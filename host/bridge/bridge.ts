@@ -91,6 +91,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     sequences: new SequenceTracker(),
     quarantine,
     counts,
+    listening: () => listeners.size > 0,
     emit: (event: BridgeEvent) => {
       for (const listener of listeners) {
         try {
@@ -149,7 +150,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       }
     });
   };
+  let stopping = false;
   client.handleMessage = (packet, callback) => {
+    // Left unacknowledged once stopping: the broker keeps it for the next start.
+    if (stopping) return callback(packet.qos === 0 ? undefined : ACK_DEFERRED);
     const ack = acks.hold(packet);
     const topic = packet.topic;
     const payload = packet.payload as Uint8Array;
@@ -216,8 +220,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     idle,
     async stop() {
       clearInterval(flushTimer);
-      // Commit and acknowledge what is in hand first, then leave; the session keeps the rest.
-      await client.unsubscribeAsync(topics).catch(() => undefined);
+      // No unsubscribe: the session's subscriptions make the broker queue frames until the next start.
+      stopping = true;
       await idle();
       await client.endAsync();
       listeners.clear();
