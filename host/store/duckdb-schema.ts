@@ -1,18 +1,12 @@
 /**
- * Tables of the DuckDB store. Samples are appended to `samples_incoming` (no key, so appends stay
- * fast) and merged into `samples` with INSERT OR IGNORE: the key (board, boot, seq, channel, k)
- * makes a redelivered frame a no-op. Rows left in `samples_incoming` by a crash merge at the next open.
+ * Tables of the DuckDB store. Duplicates are kept out per frame, not per sample: `frames` is keyed
+ * by (board, boot, seq), `samples` has no key at all (a per-sample ART index cost more than
+ * everything else together and grew memory with the table). A batch is appended to the two
+ * `*_incoming` tables, each frame under a batch-local number, and merged in one transaction: the
+ * frames not yet in `frames` are inserted there and only their samples move to `samples`. Rows
+ * left in the incoming tables by a crash merge at the next open. Board and channel names live once
+ * in `streams`; a sample row carries the stream's small integer id.
  */
-const sampleColumns = `
-  board VARCHAR NOT NULL,
-  boot BIGINT NOT NULL,
-  seq BIGINT NOT NULL,
-  channel VARCHAR NOT NULL,
-  k INTEGER NOT NULL,
-  t_us BIGINT NOT NULL,
-  raw DOUBLE NOT NULL,
-  value DOUBLE NOT NULL`;
-
 export const CREATE_TABLES = [
   `CREATE TABLE IF NOT EXISTS births (
     board VARCHAR NOT NULL,
@@ -30,12 +24,82 @@ export const CREATE_TABLES = [
     board VARCHAR PRIMARY KEY,
     rig VARCHAR NOT NULL,
     boot BIGINT NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS samples (${sampleColumns},
-    PRIMARY KEY (board, boot, seq, channel, k))`,
-  `CREATE TABLE IF NOT EXISTS samples_incoming (${sampleColumns})`,
+  `CREATE TABLE IF NOT EXISTS streams (
+    stream INTEGER PRIMARY KEY,
+    board VARCHAR NOT NULL,
+    channel VARCHAR NOT NULL,
+    UNIQUE (board, channel))`,
+  `CREATE TABLE IF NOT EXISTS frames (
+    board VARCHAR NOT NULL,
+    boot BIGINT NOT NULL,
+    seq BIGINT NOT NULL,
+    PRIMARY KEY (board, boot, seq))`,
+  `CREATE TABLE IF NOT EXISTS samples (
+    stream INTEGER NOT NULL,
+    t_us BIGINT NOT NULL,
+    raw DOUBLE NOT NULL,
+    value DOUBLE NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS frames_incoming (
+    frame BIGINT NOT NULL,
+    board VARCHAR NOT NULL,
+    boot BIGINT NOT NULL,
+    seq BIGINT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS samples_incoming (
+    frame BIGINT NOT NULL,
+    stream INTEGER NOT NULL,
+    t_us BIGINT NOT NULL,
+    raw DOUBLE NOT NULL,
+    value DOUBLE NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS alarms (
+    board VARCHAR NOT NULL,
+    boot BIGINT NOT NULL,
+    n BIGINT NOT NULL,
+    rig VARCHAR NOT NULL,
+    channel VARCHAR NOT NULL,
+    rule VARCHAR NOT NULL,
+    state VARCHAR NOT NULL,
+    t_us BIGINT NOT NULL,
+    value DOUBLE NOT NULL,
+    threshold DOUBLE NOT NULL,
+    received_ms BIGINT NOT NULL,
+    acknowledged_by VARCHAR,
+    acknowledged_ms BIGINT,
+    PRIMARY KEY (board, boot, n))`,
 ];
 
+/**
+ * One transaction. A frame appears in frames_incoming only after its samples were appended (the
+ * store flushes the samples appender first), so a crash between the two leaves orphan samples that
+ * match no frame and are dropped here; their message was never acknowledged and comes again.
+ */
 export const MERGE_INCOMING = [
-  "INSERT OR IGNORE INTO samples SELECT * FROM samples_incoming",
+  "BEGIN TRANSACTION",
+  `CREATE OR REPLACE TEMP TABLE merging AS
+     SELECT i.frame, i.board, i.boot, i.seq FROM frames_incoming i
+     ANTI JOIN frames f ON f.board = i.board AND f.boot = i.boot AND f.seq = i.seq
+     QUALIFY row_number() OVER (PARTITION BY i.board, i.boot, i.seq ORDER BY i.frame) = 1`,
+  "INSERT INTO frames SELECT board, boot, seq FROM merging",
+  "INSERT INTO samples SELECT s.stream, s.t_us, s.raw, s.value FROM samples_incoming s SEMI JOIN merging m ON m.frame = s.frame",
+  "DELETE FROM frames_incoming",
   "DELETE FROM samples_incoming",
+  "DROP TABLE merging",
+  "COMMIT",
+];
+
+/** A database written before frames and streams existed has `board` in `samples`. */
+export const OLD_LAYOUT_CHECK = `SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'samples' AND column_name = 'board'`;
+
+/** Moves an old database's samples to the per-frame layout, once. */
+export const MIGRATE_OLD_LAYOUT = [
+  "BEGIN TRANSACTION",
+  "ALTER TABLE samples RENAME TO samples_old",
+  CREATE_TABLES[2]!,
+  CREATE_TABLES[3]!,
+  CREATE_TABLES[4]!,
+  `INSERT INTO streams SELECT (row_number() OVER (ORDER BY board, channel))::INTEGER, board, channel FROM (SELECT DISTINCT board, channel FROM samples_old)`,
+  "INSERT INTO frames SELECT DISTINCT board, boot, seq FROM samples_old",
+  "INSERT INTO samples SELECT s.stream, o.t_us, o.raw, o.value FROM samples_old o JOIN streams s ON s.board = o.board AND s.channel = o.channel ORDER BY o.t_us",
+  "DROP TABLE samples_old",
+  "DROP TABLE IF EXISTS samples_incoming",
+  "COMMIT",
 ];

@@ -11,13 +11,28 @@ import {
   VARCHAR,
   type DuckDBValue,
 } from "@duckdb/node-api";
+import type { Alarm } from "../../protocol/schema/alarm.ts";
 import type { Birth, BirthChannel } from "../../protocol/schema/birth.ts";
 import type { Data } from "../../protocol/schema/data.ts";
-import { CREATE_TABLES, MERGE_INCOMING } from "./duckdb-schema.ts";
+import type { AlarmQuery, AlarmRecord, ExportQuery, ExportTable, History, HistoryQuery } from "../bridge/api-types.ts";
+import { exportTable } from "../export/export-table.ts";
+import { CREATE_TABLES, MERGE_INCOMING, MIGRATE_OLD_LAYOUT, OLD_LAYOUT_CHECK } from "./duckdb-schema.ts";
 import { cborToJson } from "./json.ts";
 import { checkLengths } from "./sample-rows.ts";
 import { SerialQueue } from "./serial-queue.ts";
-import { DEFAULT_SAMPLE_LIMIT, type BoardRecord, type ChannelSamples, type SampleQuery, type SampleStore, type StoredBirth, type StoredSample } from "./store.ts";
+import {
+  alarmKey,
+  bucketWidth_us,
+  checkHistoryQuery,
+  DEFAULT_ALARM_LIMIT,
+  DEFAULT_SAMPLE_LIMIT,
+  type BoardRecord,
+  type ChannelSamples,
+  type SampleQuery,
+  type SampleStore,
+  type StoredBirth,
+  type StoredSample,
+} from "./store.ts";
 
 export const DEFAULT_DATABASE_PATH = "./data/cellrig.duckdb";
 
@@ -30,12 +45,55 @@ export interface DuckDbStoreOptions {
 
 /** DuckDB's vector size: one data chunk holds at most this many rows. */
 const CHUNK_ROWS = 2048;
-const INCOMING_TYPES = [VARCHAR, BIGINT, BIGINT, VARCHAR, INTEGER, BIGINT, DOUBLE, DOUBLE];
+const SAMPLE_TYPES = [BIGINT, INTEGER, BIGINT, DOUBLE, DOUBLE];
+const FRAME_TYPES = [BIGINT, VARCHAR, BIGINT, BIGINT];
 
 interface Open {
   instance: DuckDBInstance;
   connection: DuckDBConnection;
-  appender: DuckDBAppender;
+  samples: DuckDBAppender;
+  frames: DuckDBAppender;
+}
+
+/**
+ * The typed array a fixed-width vector of @duckdb/node-api keeps its values in, which `flush()`
+ * copies into DuckDB's vector. The library has no public call to fill a vector from a typed array
+ * (only value by value), so this reaches the field and checks it is what it must be.
+ */
+function itemsOf<T extends BigInt64Array | Int32Array | Float64Array>(chunk: DuckDBDataChunk, column: number, kind: { new (n: number): T; name: string }): T {
+  const items = (chunk.getColumnVector(column) as unknown as { items?: unknown }).items;
+  if (!(items instanceof (kind as unknown as typeof Float64Array | typeof Int32Array | typeof BigInt64Array))) {
+    throw new Error(`@duckdb/node-api vector of column ${column} keeps no ${kind.name} of items; this store needs @duckdb/node-api 1.5 (see package.json)`);
+  }
+  return items as T;
+}
+
+/**
+ * Sample rows are gathered column by column in typed arrays and handed to DuckDB a whole data
+ * chunk at a time, copied straight into the chunk's vectors: converting each value to a DuckDB
+ * value object was most of the cost of storing a sample.
+ */
+class SampleChunk {
+  readonly frame = new BigInt64Array(CHUNK_ROWS);
+  readonly stream = new Int32Array(CHUNK_ROWS);
+  readonly t_us = new BigInt64Array(CHUNK_ROWS);
+  readonly raw = new Float64Array(CHUNK_ROWS);
+  readonly value = new Float64Array(CHUNK_ROWS);
+  rows = 0;
+
+  appendTo(appender: DuckDBAppender): void {
+    if (this.rows === 0) return;
+    const chunk = DuckDBDataChunk.create(SAMPLE_TYPES, this.rows);
+    const n = this.rows;
+    itemsOf(chunk, 0, BigInt64Array).set(this.frame.subarray(0, n));
+    itemsOf(chunk, 1, Int32Array).set(this.stream.subarray(0, n));
+    itemsOf(chunk, 2, BigInt64Array).set(this.t_us.subarray(0, n));
+    itemsOf(chunk, 3, Float64Array).set(this.raw.subarray(0, n));
+    itemsOf(chunk, 4, Float64Array).set(this.value.subarray(0, n));
+    for (let c = 0; c < SAMPLE_TYPES.length; c++) chunk.getColumnVector(c).flush();
+    appender.appendDataChunk(chunk);
+    this.rows = 0;
+  }
 }
 
 /** A SampleStore in one DuckDB file; see duckdb-schema.ts for how duplicates are kept out. */
@@ -45,11 +103,17 @@ export class DuckDbStore implements SampleStore {
   private readonly queue = new SerialQueue();
   private db: Open | undefined;
   private pendingRows = 0;
+  private readonly chunk = new SampleChunk();
+  private frameRows: DuckDBValue[][] = [[], [], [], []];
+  /** Batch-local frame numbers; the incoming tables are empty after every merge. */
+  private nextFrame = 0;
+  private readonly streamIds = new Map<string, number>();
+  private nextStream = 1;
 
   constructor(options: DuckDbStoreOptions = {}) {
     this.path = options.path ?? DEFAULT_DATABASE_PATH;
     // Bounds the rows held in memory by the appender, which a crash before the next merge would lose.
-    this.mergeAfterRows = options.mergeAfterRows ?? 50_000;
+    this.mergeAfterRows = options.mergeAfterRows ?? 500_000;
   }
 
   open(): Promise<void> {
@@ -58,10 +122,18 @@ export class DuckDbStore implements SampleStore {
       if (this.path !== ":memory:") await mkdir(dirname(this.path), { recursive: true });
       const instance = await DuckDBInstance.create(this.path);
       const connection = await instance.connect();
+      const old = await connection.runAndReadAll(OLD_LAYOUT_CHECK);
+      if (Number(old.getRowObjects()[0]!.n) > 0) for (const sql of MIGRATE_OLD_LAYOUT) await connection.run(sql);
       for (const sql of CREATE_TABLES) await connection.run(sql);
       for (const sql of MERGE_INCOMING) await connection.run(sql);
-      const appender = await connection.createAppender("samples_incoming");
-      this.db = { instance, connection, appender };
+      const streams = await connection.runAndReadAll("SELECT stream, board, channel FROM streams");
+      for (const row of streams.getRowObjects()) {
+        this.streamIds.set(streamKey(String(row.board), String(row.channel)), Number(row.stream));
+        this.nextStream = Math.max(this.nextStream, Number(row.stream) + 1);
+      }
+      const samples = await connection.createAppender("samples_incoming");
+      const frames = await connection.createAppender("frames_incoming");
+      this.db = { instance, connection, samples, frames };
     });
   }
 
@@ -89,36 +161,29 @@ export class DuckDbStore implements SampleStore {
 
   writeFrame(_rig: string, board: string, frame: Data, samples: ChannelSamples[]): Promise<void> {
     return this.queue.run(async () => {
-      const { appender } = this.opened();
-      const boot = BigInt(frame.b);
-      const seq = BigInt(frame.s);
+      const { samples: appender } = this.opened();
       checkLengths(board, samples);
+      const frameNo = BigInt(this.nextFrame++);
+      const rows = this.chunk;
       for (const channel of samples) {
+        const stream = await this.streamId(board, channel.channel);
         const n = channel.t_us.length;
-        for (let start = 0; start < n; start += CHUNK_ROWS) {
-          const rows = Math.min(CHUNK_ROWS, n - start);
-          const columns: DuckDBValue[][] = [
-            new Array<DuckDBValue>(rows).fill(board),
-            new Array<DuckDBValue>(rows).fill(boot),
-            new Array<DuckDBValue>(rows).fill(seq),
-            new Array<DuckDBValue>(rows).fill(channel.channel),
-            [],
-            [],
-            [],
-            [],
-          ];
-          for (let k = start; k < start + rows; k++) {
-            columns[4]!.push(k);
-            columns[5]!.push(BigInt(channel.t_us[k]!));
-            columns[6]!.push(channel.raw[k]!);
-            columns[7]!.push(channel.value[k]!);
-          }
-          const chunk = DuckDBDataChunk.create(INCOMING_TYPES, rows);
-          chunk.setColumns(columns);
-          appender.appendDataChunk(chunk);
+        for (let k = 0; k < n; k++) {
+          const at = rows.rows++;
+          rows.frame[at] = frameNo;
+          rows.stream[at] = stream;
+          rows.t_us[at] = BigInt(channel.t_us[k]!);
+          rows.raw[at] = channel.raw[k]!;
+          rows.value[at] = channel.value[k]!;
+          if (rows.rows === CHUNK_ROWS) rows.appendTo(appender);
         }
         this.pendingRows += n;
       }
+      this.frameRows[0]!.push(frameNo);
+      this.frameRows[1]!.push(board);
+      this.frameRows[2]!.push(BigInt(frame.b));
+      this.frameRows[3]!.push(BigInt(frame.s));
+      if (this.frameRows[0]!.length === CHUNK_ROWS) this.appendFrames();
       if (this.pendingRows >= this.mergeAfterRows) await this.mergeIncoming();
     });
   }
@@ -131,9 +196,10 @@ export class DuckDbStore implements SampleStore {
     return this.queue.run(async () => {
       if (this.db === undefined) return;
       await this.mergeIncoming();
-      const { instance, connection, appender } = this.db;
+      const { instance, connection, samples, frames } = this.db;
       this.db = undefined;
-      appender.closeSync();
+      samples.closeSync();
+      frames.closeSync();
       connection.closeSync();
       instance.closeSync();
     });
@@ -198,8 +264,8 @@ export class DuckDbStore implements SampleStore {
     return this.read(async (connection) => {
       const reader = await connection.runAndReadAll(
         `SELECT t_us, raw, value FROM samples
-         WHERE board = $board AND channel = $channel AND t_us >= $from_us AND t_us < $to_us
-         ORDER BY t_us, boot, seq, k
+         WHERE stream = (SELECT stream FROM streams WHERE board = $board AND channel = $channel) AND t_us >= $from_us AND t_us < $to_us
+         ORDER BY t_us
          LIMIT $limit`,
         {
           board: query.board,
@@ -216,7 +282,7 @@ export class DuckDbStore implements SampleStore {
   latest(board: string, channel: string): Promise<StoredSample | undefined> {
     return this.read(async (connection) => {
       const reader = await connection.runAndReadAll(
-        `SELECT t_us, raw, value FROM samples WHERE board = $board AND channel = $channel ORDER BY t_us DESC, boot DESC, seq DESC, k DESC LIMIT 1`,
+        `SELECT t_us, raw, value FROM samples WHERE stream = (SELECT stream FROM streams WHERE board = $board AND channel = $channel) ORDER BY t_us DESC LIMIT 1`,
         { board, channel },
       );
       const [row] = reader.getRowObjects();
@@ -232,18 +298,139 @@ export class DuckDbStore implements SampleStore {
     });
   }
 
+  writeAlarm(rig: string, board: string, alarm: Alarm, received_ms: number): Promise<void> {
+    return this.queue.run(async () => {
+      await this.opened().connection.run(
+        `INSERT OR IGNORE INTO alarms VALUES ($board, $boot, $n, $rig, $channel, $rule, $state, $t_us, $value, $threshold, $received_ms, NULL, NULL)`,
+        {
+          board,
+          boot: BigInt(alarm.b),
+          n: BigInt(alarm.n),
+          rig,
+          channel: alarm.channel,
+          rule: alarm.rule,
+          state: alarm.state,
+          t_us: BigInt(alarm.t),
+          value: alarm.value,
+          threshold: alarm.threshold,
+          received_ms: BigInt(Math.round(received_ms)),
+        },
+      );
+    });
+  }
+
+  acknowledgeAlarm(board: string, boot: number, n: number, user: string, at_ms: number): Promise<boolean> {
+    return this.queue.run(async () => {
+      const reader = await this.opened().connection.runAndReadAll(
+        `UPDATE alarms SET acknowledged_by = $user, acknowledged_ms = $at_ms WHERE board = $board AND boot = $boot AND n = $n RETURNING n`,
+        { user, at_ms: BigInt(Math.round(at_ms)), board, boot: BigInt(boot), n: BigInt(n) },
+      );
+      return reader.getRowObjects().length > 0;
+    });
+  }
+
+  alarms(query: AlarmQuery = {}): Promise<AlarmRecord[]> {
+    return this.read(async (connection) => {
+      const reader = await connection.runAndReadAll(
+        `SELECT * FROM alarms WHERE ($board IS NULL OR board = $board) AND t_us >= $from_us AND t_us < $to_us
+         ORDER BY t_us DESC, board, boot DESC, n DESC LIMIT $limit`,
+        {
+          board: query.board ?? null,
+          from_us: BigInt(query.from_us ?? 0),
+          to_us: BigInt(query.to_us ?? Number.MAX_SAFE_INTEGER),
+          limit: BigInt(query.limit ?? DEFAULT_ALARM_LIMIT),
+        },
+      );
+      return reader.getRowObjects().map(toAlarmRecord);
+    });
+  }
+
+  history(query: HistoryQuery): Promise<History> {
+    checkHistoryQuery(query);
+    return this.read(async (connection) => {
+      const width_us = bucketWidth_us(query);
+      const reader = await connection.runAndReadAll(
+        `SELECT (t_us - $from_us) // $width_us AS bucket, min(value) AS min, max(value) AS max, count(*) AS count
+         FROM samples
+         WHERE stream = (SELECT stream FROM streams WHERE board = $board AND channel = $channel) AND t_us >= $from_us AND t_us < $to_us
+         GROUP BY bucket ORDER BY bucket`,
+        { board: query.board, channel: query.channel, from_us: BigInt(query.from_us), to_us: BigInt(query.to_us), width_us: BigInt(width_us) },
+      );
+      const columns = reader.getColumnsObjectJS();
+      return {
+        t_us: (columns.bucket ?? []).map((b) => query.from_us + Number(b) * width_us),
+        min: (columns.min ?? []).map(Number),
+        max: (columns.max ?? []).map(Number),
+        count: (columns.count ?? []).map(Number),
+      };
+    });
+  }
+
+  exportRows(query: ExportQuery): Promise<ExportTable> {
+    return exportTable(this, query);
+  }
+
+  /** The stream id of (board, channel), created on first use. */
+  private async streamId(board: string, channel: string): Promise<number> {
+    const key = streamKey(board, channel);
+    const known = this.streamIds.get(key);
+    if (known !== undefined) return known;
+    const stream = this.nextStream++;
+    await this.opened().connection.run(`INSERT INTO streams VALUES ($stream, $board, $channel)`, { stream, board, channel });
+    this.streamIds.set(key, stream);
+    return stream;
+  }
+
+  private appendFrames(): void {
+    const rows = this.frameRows[0]!.length;
+    if (rows === 0) return;
+    const chunk = DuckDBDataChunk.create(FRAME_TYPES, rows);
+    chunk.setColumns(this.frameRows);
+    this.opened().frames.appendDataChunk(chunk);
+    this.frameRows = [[], [], [], []];
+  }
+
+  /** Samples reach their table before the frames that vouch for them: see MERGE_INCOMING. */
   private async mergeIncoming(): Promise<void> {
-    if (this.pendingRows === 0) return;
-    const { connection, appender } = this.opened();
-    appender.flushSync();
+    if (this.nextFrame === 0) return;
+    const { connection, samples, frames } = this.opened();
+    this.chunk.appendTo(samples);
+    samples.flushSync();
+    this.appendFrames();
+    frames.flushSync();
     for (const sql of MERGE_INCOMING) await connection.run(sql);
     this.pendingRows = 0;
+    this.nextFrame = 0;
   }
 
   private opened(): Open {
     if (this.db === undefined) throw new Error(`DuckDB store ${this.path} is not open (call open() first)`);
     return this.db;
   }
+}
+
+function streamKey(board: string, channel: string): string {
+  return `${board}\u0000${channel}`;
+}
+
+function toAlarmRecord(row: Record<string, DuckDBValue>): AlarmRecord {
+  const record: AlarmRecord = {
+    rig: String(row.rig),
+    board: String(row.board),
+    boot: Number(row.boot),
+    n: Number(row.n),
+    key: alarmKey(String(row.channel), String(row.rule)),
+    channel: String(row.channel),
+    rule: String(row.rule),
+    state: row.state === "raised" ? "raised" : "cleared",
+    t_us: Number(row.t_us),
+    value: Number(row.value),
+    threshold: Number(row.threshold),
+    received_ms: Number(row.received_ms),
+  };
+  if (row.acknowledged_by !== null) record.acknowledged_by = String(row.acknowledged_by);
+  if (row.acknowledged_ms !== null) record.acknowledged_ms = Number(row.acknowledged_ms);
+  return record;
 }
 
 function toStoredSample(row: Record<string, DuckDBValue>): StoredSample {

@@ -32,7 +32,27 @@ export const CREATE_TABLES = [
     raw DOUBLE PRECISION NOT NULL,
     value DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (board, channel, t_us, boot, seq, k))`,
+  `CREATE TABLE IF NOT EXISTS alarms (
+    board TEXT NOT NULL,
+    boot BIGINT NOT NULL,
+    n BIGINT NOT NULL,
+    rig TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    state TEXT NOT NULL,
+    t_us BIGINT NOT NULL,
+    value DOUBLE PRECISION NOT NULL,
+    threshold DOUBLE PRECISION NOT NULL,
+    received_ms BIGINT NOT NULL,
+    acknowledged_by TEXT,
+    acknowledged_ms BIGINT,
+    PRIMARY KEY (board, boot, n))`,
+  "CREATE INDEX IF NOT EXISTS alarms_by_time ON alarms (t_us)",
 ];
+
+/** An alarm edge redelivered, or seen by two bridges, is stored once. */
+export const INSERT_ALARM = `INSERT INTO alarms (board, boot, n, rig, channel, rule, state, t_us, value, threshold, received_ms)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`;
 
 /** One day per chunk: a lab's samples of a day fit in memory, old chunks compress. */
 export const TIMESCALE_SETUP = [

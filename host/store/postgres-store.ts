@@ -1,11 +1,14 @@
 import { Pool, type PoolClient } from "pg";
+import type { Alarm } from "../../protocol/schema/alarm.ts";
 import type { Birth, BirthChannel } from "../../protocol/schema/birth.ts";
 import type { Data } from "../../protocol/schema/data.ts";
+import type { AlarmQuery, AlarmRecord, ExportQuery, ExportTable, History, HistoryQuery } from "../bridge/api-types.ts";
+import { exportTable } from "../export/export-table.ts";
 import { cborToJson } from "./json.ts";
-import { CREATE_TABLES, INSERT_BIRTH, INSERT_SAMPLES, TIMESCALE_SETUP, UPSERT_BOARD } from "./postgres-schema.ts";
+import { CREATE_TABLES, INSERT_ALARM, INSERT_BIRTH, INSERT_SAMPLES, TIMESCALE_SETUP, UPSERT_BOARD } from "./postgres-schema.ts";
 import { SerialQueue } from "./serial-queue.ts";
 import { checkLengths } from "./sample-rows.ts";
-import { DEFAULT_SAMPLE_LIMIT, type BoardRecord, type ChannelSamples, type SampleQuery, type SampleStore, type StoredBirth, type StoredSample } from "./store.ts";
+import { alarmKey, bucketWidth_us, checkHistoryQuery, DEFAULT_ALARM_LIMIT, DEFAULT_SAMPLE_LIMIT, type BoardRecord, type ChannelSamples, type SampleQuery, type SampleStore, type StoredBirth, type StoredSample } from "./store.ts";
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -190,6 +193,57 @@ export class PostgresStore implements SampleStore {
     });
   }
 
+  writeAlarm(rig: string, board: string, alarm: Alarm, received_ms: number): Promise<void> {
+    return this.queue.run(async () => {
+      await this.opened().query(INSERT_ALARM, [board, alarm.b, alarm.n, rig, alarm.channel, alarm.rule, alarm.state, alarm.t, alarm.value, alarm.threshold, Math.round(received_ms)]);
+    });
+  }
+
+  acknowledgeAlarm(board: string, boot: number, n: number, user: string, at_ms: number): Promise<boolean> {
+    return this.queue.run(async () => {
+      const { rowCount } = await this.opened().query(`UPDATE alarms SET acknowledged_by = $1, acknowledged_ms = $2 WHERE board = $3 AND boot = $4 AND n = $5`, [
+        user,
+        Math.round(at_ms),
+        board,
+        boot,
+        n,
+      ]);
+      return (rowCount ?? 0) > 0;
+    });
+  }
+
+  alarms(query: AlarmQuery = {}): Promise<AlarmRecord[]> {
+    return this.read(async (pool) => {
+      const { rows } = await pool.query(
+        `SELECT * FROM alarms WHERE ($1::text IS NULL OR board = $1) AND t_us >= $2 AND t_us < $3 ORDER BY t_us DESC, board, boot DESC, n DESC LIMIT $4`,
+        [query.board ?? null, query.from_us ?? 0, query.to_us ?? Number.MAX_SAFE_INTEGER, query.limit ?? DEFAULT_ALARM_LIMIT],
+      );
+      return rows.map(toAlarmRecord);
+    });
+  }
+
+  history(query: HistoryQuery): Promise<History> {
+    checkHistoryQuery(query);
+    return this.read(async (pool) => {
+      const width_us = bucketWidth_us(query);
+      const { rows } = await pool.query(
+        `SELECT (t_us - $3) / $5 AS bucket, min(value) AS min, max(value) AS max, count(*) AS count FROM samples
+         WHERE board = $1 AND channel = $2 AND t_us >= $3 AND t_us < $4 GROUP BY bucket ORDER BY bucket`,
+        [query.board, query.channel, query.from_us, query.to_us, width_us],
+      );
+      return {
+        t_us: rows.map((r) => query.from_us + Number(r.bucket) * width_us),
+        min: rows.map((r) => Number(r.min)),
+        max: rows.map((r) => Number(r.max)),
+        count: rows.map((r) => Number(r.count)),
+      };
+    });
+  }
+
+  exportRows(query: ExportQuery): Promise<ExportTable> {
+    return exportTable(this, query);
+  }
+
   /** Reads commit buffered rows first so they see every earlier write. */
   private read<T>(query: (pool: Pool) => Promise<T>): Promise<T> {
     return this.queue.run(async () => {
@@ -241,6 +295,26 @@ export class PostgresStore implements SampleStore {
     if (this.pool === undefined) throw new Error(`PostgreSQL store ${redacted(this.url)} is not open (call open() first)`);
     return this.pool;
   }
+}
+
+function toAlarmRecord(row: Record<string, unknown>): AlarmRecord {
+  const record: AlarmRecord = {
+    rig: String(row.rig),
+    board: String(row.board),
+    boot: Number(row.boot),
+    n: Number(row.n),
+    key: alarmKey(String(row.channel), String(row.rule)),
+    channel: String(row.channel),
+    rule: String(row.rule),
+    state: row.state === "raised" ? "raised" : "cleared",
+    t_us: Number(row.t_us),
+    value: Number(row.value),
+    threshold: Number(row.threshold),
+    received_ms: Number(row.received_ms),
+  };
+  if (row.acknowledged_by !== null) record.acknowledged_by = String(row.acknowledged_by);
+  if (row.acknowledged_ms !== null) record.acknowledged_ms = Number(row.acknowledged_ms);
+  return record;
 }
 
 function toStoredSample(row: { t_us: string; raw: number; value: number }): StoredSample {

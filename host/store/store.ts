@@ -1,5 +1,7 @@
 import type { Birth, BirthChannel } from "../../protocol/schema/birth.ts";
+import type { Alarm } from "../../protocol/schema/alarm.ts";
 import type { Data } from "../../protocol/schema/data.ts";
+import type { AlarmQuery, AlarmRecord, ExportQuery, ExportTable, History, HistoryQuery } from "../bridge/api-types.ts";
 
 /** One channel's decoded samples of one frame, index k matching across the three arrays. */
 export interface ChannelSamples {
@@ -50,7 +52,7 @@ export interface StoredBirth {
  * Where the bridge keeps births and samples. Writes may be buffered until `flush()`; when `flush()`
  * resolves, every write made before it is committed and survives a crash (the bridge acknowledges
  * messages to the broker only then). Reads see every write made before them. Writing the same
- * frame twice stores its samples once: rows are keyed by (board, boot, seq, channel, k).
+ * frame twice stores its samples once: frames are keyed by (board, boot, seq).
  */
 export interface SampleStore {
   open(): Promise<void>;
@@ -64,4 +66,37 @@ export interface SampleStore {
   channels(board: string): Promise<BirthChannel[]>;
   samples(query: SampleQuery): Promise<StoredSample[]>;
   latest(board: string, channel: string): Promise<StoredSample | undefined>;
+  /** Stores one alarm edge, once per (board, boot, n); committed at once (alarms are rare). */
+  writeAlarm(rig: string, board: string, alarm: Alarm, received_ms: number): Promise<void>;
+  /** Marks the stored edge (board, boot, n) as seen by `user`; false when no such edge is stored. */
+  acknowledgeAlarm(board: string, boot: number, n: number, user: string, at_ms: number): Promise<boolean>;
+  /** Alarm edges, newest first. */
+  alarms(query?: AlarmQuery): Promise<AlarmRecord[]>;
+  /** Min, max and count of one channel's values per time bucket, computed by the database. */
+  history(query: HistoryQuery): Promise<History>;
+  /** A board's channels on one time base with BDF column names and a metadata record (host/export). */
+  exportRows(query: ExportQuery): Promise<ExportTable>;
+}
+
+/** Alarm edges returned when a query gives no limit. */
+export const DEFAULT_ALARM_LIMIT = 1000;
+
+/** The key the dashboard names an alarm by: one rule on one channel. */
+export function alarmKey(channel: string, rule: string): string {
+  return `${channel}/${rule}`;
+}
+
+/** Checks a history query before it reaches SQL; the message names the bad field. */
+export function checkHistoryQuery(query: HistoryQuery): void {
+  if (!Number.isInteger(query.buckets) || query.buckets < 1 || query.buckets > 100_000) {
+    throw new Error(`history of ${query.board}/${query.channel}: buckets must be an integer from 1 to 100000, got ${query.buckets}`);
+  }
+  if (!(query.to_us > query.from_us)) {
+    throw new Error(`history of ${query.board}/${query.channel}: to_us (${query.to_us}) must be after from_us (${query.from_us})`);
+  }
+}
+
+/** Bucket width in µs, at least 1, so [from_us, to_us) is covered by `buckets` buckets. */
+export function bucketWidth_us(query: HistoryQuery): number {
+  return Math.max(1, Math.ceil((query.to_us - query.from_us) / query.buckets));
 }
