@@ -61,7 +61,7 @@ Prints each bundle's path, size in bytes and hash.`,
 };
 
 /** The default rig is an example for any board, so it is retargeted at the board being built before it is checked. */
-function defaultRigFor(board: BoardProfile): RigConfig {
+export function defaultRigFor(board: BoardProfile): RigConfig {
   let rig: unknown;
   try {
     rig = JSON.parse(readFileSync(join(REPO_ROOT, DEFAULT_RIG), "utf8"));

@@ -10,6 +10,7 @@ import { AMBIENT_DECLARATIONS, firmwareTypescript } from "./firmware-typescript.
 import { privateNames } from "./private-names.ts";
 import { sensorKinds, sourceFiles, sourcesPlugin } from "./sources-module.ts";
 import { terserForEspruino } from "./terser.ts";
+import { transportFile, transportPlugin } from "./transport-module.ts";
 import { REPO_ROOT } from "./repo-root.ts";
 
 /** A board profile as far as the build needs it; boards/profile.ts holds the full type. */
@@ -30,6 +31,8 @@ export interface BuildOptions {
    * for measurements of its RAM on that board; such a bundle cannot be flashed.
    */
   ignoreStorage?: boolean;
+  /** Keep each source module's rendered code (before terser) in `modules`, for size reports. */
+  keepModules?: boolean;
 }
 
 export interface BuiltBundle {
@@ -40,6 +43,10 @@ export interface BuiltBundle {
   hash: string;
   /** Where the bundle was written, if `out` was given. */
   path?: string;
+  /** With `keepModules`: each source module (repository path) and its code as rollup rendered it into the bundle. */
+  modules?: { file: string; code: string }[];
+  /** With `keepModules`: the names terser may shorten as private members. */
+  privateNames?: string[];
 }
 
 /** A build that failed, with one line per problem (file or bundle position, and what is wrong). */
@@ -80,6 +87,10 @@ export async function buildFirmware(opts: BuildOptions): Promise<BuiltBundle> {
   }
 
   const built: BuiltBundle = { code, bytes: Buffer.byteLength(code), hash };
+  if (opts.keepModules === true) {
+    built.modules = bundled.modules;
+    built.privateNames = mangled;
+  }
   const tooBig = isRig(opts.config) && opts.ignoreStorage !== true ? bundleFlashProblem(built.bytes, opts.config, opts.board as unknown as BoardProfile) : undefined;
   if (tooBig !== undefined) throw new FirmwareBuildError(`${what} does not fit the board's flash`, [tooBig]);
   if (opts.out !== undefined) {
@@ -91,13 +102,14 @@ export async function buildFirmware(opts: BuildOptions): Promise<BuiltBundle> {
 }
 
 /** The bundled code and the source files it was made from. */
-async function bundle(entry: string, opts: BuildOptions, what: string): Promise<{ code: string; files: string[] }> {
+async function bundle(entry: string, opts: BuildOptions, what: string): Promise<{ code: string; files: string[]; modules: { file: string; code: string }[] }> {
   const logs: RollupLog[] = [];
   const collect = (log: RollupLog) => {
     if (!HARMLESS_LOGS.has(log.code ?? "")) logs.push(log);
   };
   const kinds = sensorKinds(opts.config);
-  const typescript = firmwareTypescript(entry, sourceFiles(kinds));
+  const link = transportFile(opts.board);
+  const typescript = firmwareTypescript(entry, [...sourceFiles(kinds), link]);
   let build: RollupBuild | undefined;
   try {
     build = await rollup({
@@ -107,6 +119,7 @@ async function bundle(entry: string, opts: BuildOptions, what: string): Promise<
       plugins: [
         buildInfoPlugin({ config: opts.config, board: opts.board, version: packageVersion() }),
         sourcesPlugin(kinds),
+        transportPlugin(link),
         typescript.plugin,
         nodeResolve({ extensions: [".ts", ".js"] }),
       ],
@@ -123,7 +136,8 @@ async function bundle(entry: string, opts: BuildOptions, what: string): Promise<
       strict: false,
     });
     failOn(logs, `${what} does not bundle`);
-    return { code: output[0].code, files: Object.keys(output[0].modules).filter((id) => !id.startsWith("\0")) };
+    const modules = Object.entries(output[0].modules).map(([id, m]) => ({ file: id.startsWith("\0") ? id.slice(1) : repoPath(id), code: m.code ?? "" }));
+    return { code: output[0].code, files: Object.keys(output[0].modules).filter((id) => !id.startsWith("\0")), modules };
   } catch (err) {
     if (err instanceof FirmwareBuildError || !isRollupLog(err)) throw err;
     throw new FirmwareBuildError(`${what} does not compile`, [...logs, err].map(describeLog));
