@@ -1,6 +1,6 @@
 import { writeAck, ACK_OK, type AckMessage } from "../protocol/wire/ack.ts";
 import { CborWriter } from "../protocol/wire/cbor-writer.ts";
-import { parseCommand, type CalibrationFields, type Command } from "../protocol/wire/command.ts";
+import type { CalibrationFields, Command } from "../protocol/wire/command.ts";
 
 /** What commands act on; each returns "" when done, or an error message naming what is wrong. */
 export interface CommandTarget {
@@ -18,8 +18,8 @@ export interface CommandTarget {
 export type AckSink = (payload: Uint8Array) => void;
 
 /**
- * Applies commands from the `cmd` topic: each is parsed and validated by protocol/wire/command.ts,
- * carried out (and, with `persist`, written to the stored configuration before the ack), and
+ * Applies commands from the `cmd` topic, parsed and validated by protocol/wire/command.ts (on the
+ * board for MQTT, by the gateway for the serial transport): each is carried out (and, with `persist`, written to the stored configuration before the ack), and
  * acknowledged with its result. A reboot is acknowledged first and carried out a second later, so
  * the ack can leave the board.
  */
@@ -35,13 +35,7 @@ export class Commands {
     this.ack = { boot: boot, id: -1, ok: true, code: ACK_OK, message: "" };
   }
 
-  handle(payload: Uint8Array): void {
-    const parsed = parseCommand(payload);
-    if (!parsed.ok) {
-      this.reply(parsed.id, parsed.code, parsed.message);
-      return;
-    }
-    const cmd = parsed.command;
+  run(cmd: Command): void {
     let problem: string;
     try {
       problem = this.apply(cmd);
@@ -69,7 +63,8 @@ export class Commands {
     return "";
   }
 
-  private reply(id: number, code: string, message: string): void {
+  /** Acks a command that failed the protocol's checks (or, with ACK_OK, one carried out). */
+  reply(id: number, code: string, message: string): void {
     const a = this.ack;
     a.id = id;
     a.ok = code === ACK_OK;

@@ -54,6 +54,19 @@ interface NetModule {
   connect(options: { host: string; port: number }, onConnect: () => void): NetSocket;
 }
 
+/** A serial device (USB, Serial1, Bluetooth, LoopbackA): byte strings in and out. */
+interface SerialDevice {
+  write(data: string): void;
+  on(event: "data", fn: (data: string) => void): void;
+  /** Moves the REPL console here; `force` keeps it here when another device connects. */
+  setConsole(force?: boolean): void;
+}
+
+declare var USB: SerialDevice;
+declare var Serial1: SerialDevice;
+declare var Bluetooth: SerialDevice;
+declare var LoopbackA: SerialDevice;
+
 interface StorageModule {
   write(name: string, data: string | Uint8Array, offset?: number, size?: number): boolean;
   read(name: string, offset?: number, length?: number): string | undefined;

@@ -53,6 +53,6 @@ export class Health {
     this.writer.reset();
     writeHealth(this.writer, this.sample());
     this.errors = [];
-    this.uplink.publishNow("health", this.writer.bytes());
+    this.uplink.health(this.writer.bytes());
   }
 }

@@ -23,21 +23,6 @@ function channelIndex(ids: string[], id: string): number {
   return ids.indexOf(id);
 }
 
-/** Seconds between attempts to join the access point. */
-const WIFI_RETRY_s = 10;
-
-/** Joins the configured access point, retrying until it succeeds, then calls `joined` once. */
-function joinWifi(wifi: { ssid: string; password?: string }, joined: () => void): void {
-  const attempt = function () {
-    require("Wifi").connect(wifi.ssid, { password: wifi.password }, function (err) {
-      if (!err) return joined();
-      print("cellrig: Wi-Fi " + wifi.ssid + ": " + err + "; retrying in " + WIFI_RETRY_s + " s");
-      setTimeout(attempt, WIFI_RETRY_s * 1000);
-    });
-  };
-  attempt();
-}
-
 function boot(): void {
   const config = loadConfig();
   const board = boardId(config.board_id);
@@ -59,22 +44,19 @@ function boot(): void {
   let health: Health | undefined;
   let commands: Commands | undefined;
   const uplink = new Uplink({
-    rig: config.rig,
+    config: config,
     board: board,
     boot: bootId,
-    host: config.broker.host,
-    port: config.broker.port,
-    keepAlive_s: config.broker.keepalive_s ? config.broker.keepalive_s : 30,
-    username: config.broker.username,
-    password: config.broker.password,
-    net: require("net"),
     birth: function () {
       const birth = makeBirth(config, board, bootId, seq, schedule) as { [key: string]: unknown };
       if (health) birth.health = health.forBirth();
       return birth;
     },
-    command: function (payload) {
-      if (commands) commands.handle(payload);
+    command: function (cmd) {
+      if (commands) commands.run(cmd);
+    },
+    refuse: function (id, code, message) {
+      if (commands) commands.reply(id, code, message);
     },
     ram_B: ramRing_B(config),
     flashSegments: flashSegments(config, storage),
@@ -208,11 +190,7 @@ function boot(): void {
   // cannot see into closures): `cellrig.uplink.store.waiting` and so on
   const state = { config: config, uplink: uplink, sampler: sampler, alarms: alarms, commands: commands, health: health, writer: writer, header: header, meta: meta };
   global["cellrig"] = state;
-  // without a wifi section the board joins the network it saved itself (require("Wifi").save())
-  if (build.board.transport === "wifi" && config.wifi) joinWifi(config.wifi, function () {
-    uplink.start();
-  });
-  else uplink.start();
+  uplink.start();
   sampler.start();
   print("cellrig: board " + board + " of rig " + config.rig + " sampling " + config.channels.length + " channel(s), boot " + bootId);
 }

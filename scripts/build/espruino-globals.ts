@@ -9,7 +9,7 @@ const RUNTIME = [
   // Modules, the Espruino object, the global object and process.env / process.memory().
   "require", "E", "global", "process",
   // Peripherals and pins.
-  "I2C1", "I2C2", "I2C3", "SPI1", "SPI2", "SPI3", "Serial1", "Serial2", "USB", "Bluetooth", "NRF",
+  "I2C1", "I2C2", "I2C3", "SPI1", "SPI2", "SPI3", "Serial1", "Serial2", "USB", "Bluetooth", "LoopbackA", "LoopbackB", "NRF",
   "analogRead", "analogWrite", "digitalRead", "digitalWrite", "pinMode", "Pin", "I2C", "SPI", "Serial", "Waveform",
   "LED1", "LED2", "LED3", "BTN", "BTN1",
 ];

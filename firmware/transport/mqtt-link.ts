@@ -1,0 +1,79 @@
+import build from "cellrig:build";
+import { parseCommand } from "../../protocol/wire/command.ts";
+import { CborWriter } from "../../protocol/wire/cbor-writer.ts";
+import { writeValue } from "../../protocol/wire/cbor-value.ts";
+import { topic, type MessageKind } from "../../protocol/wire/topics.ts";
+import { PROTOCOL_VERSION } from "../../protocol/wire/data-frame.ts";
+import { MqttClient } from "./mqtt/client.ts";
+import type { Link, LinkOptions } from "./link.ts";
+
+/** Records the store may have in flight at once (firmware/uplink/uplink.ts); the window adds one each for birth and gap. */
+const WINDOW = 6;
+/** Topic level of each kind the link sends, by kind number (link.ts). */
+const KIND_NAMES = ["", "data", "alarm", "ack", "gap", "birth", "health"] as MessageKind[];
+
+/**
+ * MQTT 3.1.1 to the configured broker: the death message as the last will, the board's `cmd` topic
+ * subscribed, QoS 1 for reliable messages and retain for the birth.
+ */
+export function openLink(o: LinkOptions): Link {
+  const broker = o.config.broker;
+  const rig = o.config.rig;
+  const death = new CborWriter(32);
+  writeValue(death, { b: o.boot, v: PROTOCOL_VERSION });
+  const cmdTopic = topic(rig, o.board, "cmd");
+  const client = new MqttClient({
+    host: broker.host,
+    port: broker.port,
+    clientId: "cellrig-" + rig + "-" + o.board,
+    username: broker.username,
+    password: broker.password,
+    keepAlive_s: broker.keepalive_s ? broker.keepalive_s : 30,
+    will: { topic: topic(rig, o.board, "death"), payload: new Uint8Array(death.bytes()), qos: 1, retain: true },
+    net: require("net"),
+    now_s: getTime,
+    window: WINDOW,
+    // a birth with its channels and health is the largest packet header the board sends
+    txCapacity_B: 256,
+  });
+  client.subscribe(cmdTopic, 1);
+  client.onMessage(function (name, payload) {
+    if (name !== cmdTopic) return;
+    const parsed = parseCommand(payload);
+    if (parsed.ok) o.command(parsed.command);
+    else o.refuse(parsed.id, parsed.code, parsed.message);
+  });
+  client.onState(function (state) {
+    if (state === "connected") o.up();
+    else {
+      // the store keeps its own copies and publishes them again after the reconnect
+      client.abandonInFlight();
+      o.down();
+    }
+  });
+  client.onAck(o.acked);
+  return {
+    start: function () {
+      if (build.board.transport === "wifi" && o.config.wifi) joinWifi(o.config.wifi, client);
+      else client.connect();
+    },
+    send: function (kind, payload, reliable) {
+      return client.publish(topic(rig, o.board, KIND_NAMES[kind]), payload, reliable ? 1 : 0, kind === 5);
+    },
+  };
+}
+
+/** Seconds between attempts to join the access point. */
+const WIFI_RETRY_s = 10;
+
+/** Joins the configured access point, retrying until it succeeds, then connects; without a wifi section the board joins the network it saved (require("Wifi").save()). */
+function joinWifi(wifi: { ssid: string; password?: string }, client: MqttClient): void {
+  const attempt = function () {
+    require("Wifi").connect(wifi.ssid, { password: wifi.password }, function (err) {
+      if (!err) return client.connect();
+      print("cellrig: Wi-Fi " + wifi.ssid + ": " + err + "; retrying in " + WIFI_RETRY_s + " s");
+      setTimeout(attempt, WIFI_RETRY_s * 1000);
+    });
+  };
+  attempt();
+}
