@@ -14,7 +14,7 @@ export const TRANSPORT_FILES: Readonly<Record<string, string>> = {
 };
 
 /** The link module a board's bundle carries; a board without a transport (a test entry's) gets MQTT. */
-export function transportFile(board: { transport?: unknown }): string {
+export function transportFile(board: Record<string, unknown>): string {
   const transport = board.transport === undefined ? "tcp" : String(board.transport);
   const file = TRANSPORT_FILES[transport];
   if (file === undefined) throw new Error(`board transport "${transport}" has no firmware link (known: ${Object.keys(TRANSPORT_FILES).join(", ")})`);

@@ -15,6 +15,7 @@ import { installPins, type AnalogSource } from "./pins.ts";
 import { createProcess } from "./process.ts";
 import type { SimBoardProfile } from "./profile.ts";
 import { Sandbox } from "./sandbox.ts";
+import { installSerial, SimSerialPorts } from "./serial.ts";
 import { createSPIObject, SimSPIBus } from "./spi.ts";
 import { createStorageModule } from "./storage.ts";
 import { installTimers } from "./timers.ts";
@@ -95,6 +96,8 @@ export class SimBoard extends EventEmitter<BoardEvents> {
   readonly output: string[] = [];
   readonly errors: BoardError[] = [];
   readonly reboots: BoardReboot[] = [];
+  /** The host's ends of the board's serial devices (USB, Serial1, Bluetooth); they outlive reboots. */
+  readonly serialPorts = new SimSerialPorts();
 
   private readonly code: string;
   private readonly codeInFlash: boolean;
@@ -275,6 +278,7 @@ export class SimBoard extends EventEmitter<BoardEvents> {
     installConsole(host, define);
     installTimers(host, define);
     installPins(host, this.analog, define);
+    installSerial(host, this.serialPorts, define);
     define("getSerial", () => this.serial);
     define("E", e.object);
     let lastSample: { at_s: number; usage: JsVarUsage } | undefined;
