@@ -1,12 +1,16 @@
 import mqtt from "mqtt";
 import { ALL_TOPICS } from "../../protocol/schema/topics.ts";
 import { TOPIC_PREFIX } from "../../protocol/wire/topics.ts";
-import type { SampleStore } from "../store/store.ts";
+import { alarmKey, type SampleStore } from "../store/store.ts";
+import type { AlarmRecord, BridgeControl } from "./api-types.ts";
 import { BoardRegistry, type BoardState } from "./board-registry.ts";
+import type { ClockFitOptions } from "./clock-fit.ts";
+import { CommandSender } from "./command-sender.ts";
 import { ACK_DEFERRED, DeferredAcks, type HeldAck } from "./deferred-ack.ts";
 import type { BridgeEvent, BridgeListener, LiveSamples } from "./events.ts";
 import { ingest, type IngestContext, type IngestCounts } from "./ingest.ts";
 import { Quarantine, type Rejection } from "./quarantine.ts";
+import { ReorderWindow, type RecoveryRequest, type ReorderWindowOptions } from "./reorder-window.ts";
 import { SequenceTracker, type SequenceStats } from "./sequence-tracker.ts";
 
 export interface BridgeOptions {
@@ -37,6 +41,12 @@ export interface BridgeOptions {
   commitAfterMessages?: number;
   /** How many rejected messages are kept for inspection. */
   quarantineSize?: number;
+  /** How long a sequence gap may still fill by itself before frames are requested again. */
+  reorder?: ReorderWindowOptions;
+  /** Clock fit window and jump threshold (see clock-fit.ts). */
+  clock?: ClockFitOptions;
+  /** Longest wait for a board's ack of a recovery request (resend_from, rebirth). */
+  recoveryTimeout_ms?: number;
 }
 
 export interface BridgeStats extends IngestCounts {
@@ -45,14 +55,16 @@ export interface BridgeStats extends IngestCounts {
   /** Commits to the store and the acknowledgements sent after them. */
   commits: number;
   acked: number;
-  /** Failures outside any one message: live listeners that threw, commits that failed. */
-  faults: { listener: number; flush: number; last?: string };
+  /** Failures outside any one message: live listeners that threw, commits that failed, recovery requests unanswered or refused. */
+  faults: { listener: number; flush: number; recovery: number; last?: string };
+  /** Resend and rebirth requests sent. */
+  recoveryRequests: number;
   /** The broker connection's most recent error, if any. */
   lastConnectionError?: string;
 }
 
-export interface Bridge {
-  /** Adds a listener for births, deaths and samples; returns the function that removes it. */
+export interface Bridge extends BridgeControl {
+  /** Adds a listener for births, deaths, samples, health, alarms, acks and registry changes; returns the function that removes it. */
   addListener(listener: BridgeListener): () => void;
   boards(): BoardState[];
   stats(): BridgeStats;
@@ -65,6 +77,9 @@ export interface Bridge {
 
 const DEFAULT_SESSION_EXPIRY_s = 7 * 86400;
 const DEFAULT_RECEIVE_MAXIMUM = 1000;
+/** A board whose frames cannot be read is asked for its birth at most this often. */
+const REBIRTH_INTERVAL_ms = 10_000;
+const RECOVERY_CHECK_ms = 250;
 
 /** The topics one bridge subscribes to; with a group, the stream of frames is shared. */
 export function bridgeSubscriptions(group?: string): string[] {
@@ -84,15 +99,45 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const listeners = new Set<BridgeListener>();
   const counts: IngestCounts = { received: 0, framesStored: 0, samplesStored: 0, ignored: {} };
   const quarantine = new Quarantine(options.quarantineSize);
-  const faults: BridgeStats["faults"] = { listener: 0, flush: 0 };
+  const faults: BridgeStats["faults"] = { listener: 0, flush: 0, recovery: 0 };
+  const sequences = new SequenceTracker();
+  let recoveryRequests = 0;
+  // Set once the MQTT client exists; commands are only sent after the bridge connected.
+  let commands: CommandSender | undefined;
+  const lastRebirth_ms = new Map<string, number>();
+  const recover = (rig: string, request: RecoveryRequest) => {
+    if (commands === undefined) return;
+    recoveryRequests++;
+    ctx.boards.recoveryRequested(request.board);
+    const command = request.kind === "resend" ? ({ op: "resend_from", b: request.boot, seq: request.from } as const) : ({ op: "rebirth" } as const);
+    commands.send(rig, request.board, command, options.recoveryTimeout_ms ?? 10_000).then(
+      (ack) => {
+        if (ack.ok) return;
+        faults.recovery++;
+        faults.last = `board "${request.board}" refused ${command.op}: ${ack.code} ${ack.message}`;
+      },
+      (err: unknown) => {
+        faults.recovery++;
+        faults.last = errorText(err);
+      },
+    );
+  };
   const ctx: IngestContext = {
     store: options.store,
-    boards: new BoardRegistry(),
-    sequences: new SequenceTracker(),
+    boards: new BoardRegistry(sequences, options.clock),
+    sequences,
     quarantine,
     counts,
+    reorder: new ReorderWindow(options.reorder),
+    requestRebirth: (rig, board) => {
+      const now = Date.now();
+      if (now - (lastRebirth_ms.get(board) ?? -Infinity) < REBIRTH_INTERVAL_ms) return;
+      lastRebirth_ms.set(board, now);
+      recover(rig, { kind: "rebirth", board, boot: 0 });
+    },
     listening: () => listeners.size > 0,
     emit: (event: BridgeEvent) => {
+      if (event.type === "ack") commands?.onAck(event.board, event.ack);
       for (const listener of listeners) {
         try {
           listener(event);
@@ -125,6 +170,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       : {}),
   });
   const acks = new DeferredAcks(client);
+  commands = new CommandSender(async (topic, payload) => {
+    await client.publishAsync(topic, Buffer.from(payload), { qos: 1, ...(mqttVersion === 5 ? { properties: { contentType: "application/cbor" } } : {}) });
+  });
   let held: (HeldAck | undefined)[] = [];
   let commits = 0;
   let acked = 0;
@@ -187,6 +235,18 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   const flushTimer = setInterval(commit, options.flushInterval_ms ?? 50);
   flushTimer.unref();
+  // Gaps are judged in the message order, after the messages in hand are handled.
+  const recoveryTimer = setInterval(() => {
+    tail = tail.then(() => {
+      ctx.reorder!.flush(Date.now(), {
+        send: (request) => {
+          const rig = ctx.boards.get(request.board)?.rig;
+          if (rig !== undefined) recover(rig, request);
+        },
+      });
+    });
+  }, RECOVERY_CHECK_ms);
+  recoveryTimer.unref();
 
   const idle = async () => {
     let seen: Promise<void>;
@@ -212,14 +272,35 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         commits,
         acked,
         faults: { ...faults },
+        recoveryRequests,
       };
       if (lastConnectionError !== undefined) stats.lastConnectionError = lastConnectionError;
       return stats;
     },
     rejections: () => quarantine.recent(),
+    registry: () => ctx.boards.statuses(),
+    sendCommand: (rig, board, command, timeout_ms = 10_000) => commands!.send(rig, board, command, timeout_ms),
+    async acknowledgeAlarm(board, key, user): Promise<AlarmRecord> {
+      const at_ms = Date.now();
+      const active = ctx.boards.get(board)?.alarms.get(key);
+      const record = active !== undefined
+        ? (await options.store.alarms({ board, limit: 10_000 })).find((a) => a.boot === active.boot && a.n === active.n)
+        : (await options.store.alarms({ board, limit: 10_000 })).find((a) => a.key === key && a.state === "raised");
+      if (record === undefined) throw new Error(`board "${board}" has no raised alarm "${key}" to acknowledge (keys are <channel>/<rule>, e.g. ${alarmKey("p1", "p1_high")})`);
+      await options.store.acknowledgeAlarm(board, record.boot, record.n, user, at_ms);
+      if (active !== undefined) {
+        active.acknowledged_by = user;
+        active.acknowledged_ms = at_ms;
+      }
+      const status = ctx.boards.status(board);
+      if (status !== undefined) ctx.emit({ type: "registry", board, status });
+      return { ...record, acknowledged_by: user, acknowledged_ms: at_ms };
+    },
     idle,
     async stop() {
       clearInterval(flushTimer);
+      clearInterval(recoveryTimer);
+      commands?.cancelAll("the bridge is stopping");
       // No unsubscribe: the session's subscriptions make the broker queue frames until the next start.
       stopping = true;
       await idle();

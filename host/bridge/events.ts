@@ -1,4 +1,7 @@
 import type { Birth } from "../../protocol/schema/birth.ts";
+import type { LiveAck, LiveAlarm, LiveHealth, LiveRegistry } from "./api-types.ts";
+
+export type { LiveAck, LiveAlarm, LiveHealth, LiveRegistry };
 
 /** One channel's samples of one frame, converted to the channel's unit. */
 export interface LiveChannel {
@@ -34,5 +37,5 @@ export interface LiveDeath {
   boot: number;
 }
 
-export type BridgeEvent = LiveSamples | LiveBirth | LiveDeath;
+export type BridgeEvent = LiveSamples | LiveBirth | LiveDeath | LiveHealth | LiveAlarm | LiveAck | LiveRegistry;
 export type BridgeListener = (event: BridgeEvent) => void;

@@ -9,6 +9,7 @@ import type { ChannelSamples, SampleStore } from "../store/store.ts";
 import type { BoardRegistry, BoardState } from "./board-registry.ts";
 import type { BridgeEvent, LiveChannel } from "./events.ts";
 import type { Quarantine } from "./quarantine.ts";
+import type { ReorderWindow } from "./reorder-window.ts";
 import type { SequenceTracker } from "./sequence-tracker.ts";
 
 /** Running totals of what the bridge did with the messages it received. */
@@ -30,6 +31,12 @@ export interface IngestContext {
   emit: (event: BridgeEvent) => void;
   /** False when nobody listens: live sample events are then not built (they copy every sample). */
   listening?: () => boolean;
+  /** Host clock, ms since the Unix epoch (tests set it). */
+  now_ms?: () => number;
+  /** Holds sequence gaps until they are late enough to request again. */
+  reorder?: ReorderWindow;
+  /** Asks a board for its birth: its frames name a boot this bridge has no birth for. */
+  requestRebirth?: (rig: string, board: string) => void;
 }
 
 /** Handles one MQTT message. Never throws: bad input and failed writes end up in the quarantine. */
@@ -55,6 +62,14 @@ export async function ingest(ctx: IngestContext, topicName: string, payload: Uin
         return ingestDeath(ctx, topic, payload, reject);
       case "data":
         return await ingestData(ctx, topic, payload, reject);
+      case "health":
+        return ingestHealth(ctx, topic, payload, reject);
+      case "alarm":
+        return await ingestAlarm(ctx, topic, payload, reject);
+      case "ack":
+        return ingestAck(ctx, topic, payload, reject);
+      case "gap":
+        return ingestGap(ctx, topic, payload, reject);
     }
   } catch (err) {
     reject({ code: "store", message: `${topic.kind} from board "${topic.board}" could not be stored: ${err instanceof Error ? err.message : String(err)}` });
@@ -63,7 +78,7 @@ export async function ingest(ctx: IngestContext, topicName: string, payload: Uin
 
 type Reject = (error: DecodeError) => void;
 
-const HANDLED_KINDS = ["birth", "death", "data"] as const;
+const HANDLED_KINDS = ["birth", "death", "data", "health", "alarm", "ack", "gap"] as const;
 type HandledKind = (typeof HANDLED_KINDS)[number];
 
 function isHandledKind(kind: string): kind is HandledKind {
@@ -74,10 +89,82 @@ async function ingestBirth(ctx: IngestContext, topic: Topic, payload: Uint8Array
   const decoded = decodeMessage("birth", payload, { topic });
   if (!decoded.ok) return reject(decoded.error);
   const birth = decoded.message;
-  ctx.boards.setBirth(topic.rig, topic.board, birth);
+  ctx.boards.setBirth(topic.rig, topic.board, birth, nowOf(ctx));
   ctx.sequences.begin(topic.board, birth.boot, birth.seq);
   await ctx.store.writeBirth(topic.rig, topic.board, birth);
   ctx.emit({ type: "birth", rig: topic.rig, board: topic.board, birth });
+  emitStatus(ctx, topic.board);
+}
+
+function nowOf(ctx: IngestContext): number {
+  return ctx.now_ms?.() ?? Date.now();
+}
+
+function emitStatus(ctx: IngestContext, board: string): void {
+  if (ctx.listening?.() === false) return;
+  const status = ctx.boards.status(board);
+  if (status !== undefined) ctx.emit({ type: "registry", board, status });
+}
+
+function ingestHealth(ctx: IngestContext, topic: Topic, payload: Uint8Array, reject: Reject): void {
+  const decoded = decodeMessage("health", payload);
+  if (!decoded.ok) return reject(decoded.error);
+  const health = decoded.message;
+  const now = nowOf(ctx);
+  ctx.boards.seen(topic.board, now);
+  const stored = ctx.boards.setHealth(topic.board, health, now);
+  if (stored === undefined) return;
+  ctx.boards.clockPoint(topic.board, health.b, health.t, now);
+  ctx.emit({ type: "health", rig: topic.rig, board: topic.board, health: stored });
+  emitStatus(ctx, topic.board);
+}
+
+/** Stored whatever its boot (history is history); the active alarms follow the current boot only. */
+async function ingestAlarm(ctx: IngestContext, topic: Topic, payload: Uint8Array, reject: Reject): Promise<void> {
+  const decoded = decodeMessage("alarm", payload);
+  if (!decoded.ok) return reject(decoded.error);
+  const alarm = decoded.message;
+  const now = nowOf(ctx);
+  ctx.boards.seen(topic.board, now);
+  await ctx.store.writeAlarm(topic.rig, topic.board, alarm, now);
+  const changed = ctx.boards.applyAlarm(topic.board, alarm);
+  ctx.emit({
+    type: "alarm",
+    rig: topic.rig,
+    board: topic.board,
+    alarm: {
+      rig: topic.rig,
+      board: topic.board,
+      boot: alarm.b,
+      n: alarm.n,
+      key: `${alarm.channel}/${alarm.rule}`,
+      channel: alarm.channel,
+      rule: alarm.rule,
+      state: alarm.state,
+      t_us: alarm.t,
+      value: alarm.value,
+      threshold: alarm.threshold,
+      received_ms: now,
+    },
+  });
+  if (changed) emitStatus(ctx, topic.board);
+}
+
+function ingestAck(ctx: IngestContext, topic: Topic, payload: Uint8Array, reject: Reject): void {
+  const decoded = decodeMessage("ack", payload);
+  if (!decoded.ok) return reject(decoded.error);
+  ctx.boards.seen(topic.board, nowOf(ctx));
+  ctx.emit({ type: "ack", rig: topic.rig, board: topic.board, ack: decoded.message });
+}
+
+/** Frames the board says it dropped will not come again: they are no gap to request. */
+function ingestGap(ctx: IngestContext, topic: Topic, payload: Uint8Array, reject: Reject): void {
+  const decoded = decodeMessage("gap", payload);
+  if (!decoded.ok) return reject(decoded.error);
+  const gap = decoded.message;
+  ctx.boards.seen(topic.board, nowOf(ctx));
+  if (ctx.reorder === undefined || gap.seq === undefined) return;
+  ctx.reorder.explained(topic.board, gap.b, gap.seq, gap.frames);
 }
 
 function ingestDeath(ctx: IngestContext, topic: Topic, payload: Uint8Array, reject: Reject): void {
@@ -85,26 +172,46 @@ function ingestDeath(ctx: IngestContext, topic: Topic, payload: Uint8Array, reje
   if (!decoded.ok) return reject(decoded.error);
   if (ctx.boards.markDead(topic.board, decoded.message.b)) {
     ctx.emit({ type: "death", rig: topic.rig, board: topic.board, boot: decoded.message.b });
+    emitStatus(ctx, topic.board);
   }
 }
 
 async function ingestData(ctx: IngestContext, topic: Topic, payload: Uint8Array, reject: Reject): Promise<void> {
   const board = ctx.boards.get(topic.board);
+  const now = nowOf(ctx);
   if (board === undefined) {
+    ctx.requestRebirth?.(topic.rig, topic.board);
     return reject({ code: "no_birth", message: `data from board "${topic.board}" before any birth; its samples cannot be read without the birth's channels and calibration` });
   }
   const decoded = decodeMessage("data", payload, { birth: board.birth });
-  if (!decoded.ok) return reject(decoded.error);
+  if (!decoded.ok) {
+    if (decoded.error.code === "unknown_boot") ctx.requestRebirth?.(topic.rig, topic.board);
+    return reject(decoded.error);
+  }
   const frame = decoded.message;
+  ctx.boards.seen(topic.board, now);
   const samples = convert(frame, board);
   // Written even when the tracker has seen it: a redelivery after a failed commit must reach storage,
   // and the store keeps one copy of each (board, boot, seq).
   await ctx.store.writeFrame(topic.rig, topic.board, frame, samples);
-  if (ctx.sequences.observe(topic.board, frame.b, frame.s) === "duplicate") return;
+  const expected = ctx.sequences.next(topic.board, frame.b);
+  const verdict = ctx.sequences.observe(topic.board, frame.b, frame.s);
+  if (verdict === "duplicate") return;
+  if (ctx.reorder !== undefined) {
+    if (verdict === "after_gap" && expected !== undefined) ctx.reorder.noteGap(topic.board, frame.b, expected, (frame.s - 1) >>> 0, now);
+    else if (verdict === "late") ctx.reorder.arrived(topic.board, frame.b, frame.s);
+  }
   ctx.counts.framesStored++;
+  let newest_us = -Infinity;
   for (const s of samples) {
     ctx.counts.samplesStored += s.value.length;
-    if (s.t_us.length > 0) ctx.boards.sampleSeen(topic.board, s.t_us[s.t_us.length - 1]!);
+    if (s.t_us.length > 0) newest_us = Math.max(newest_us, s.t_us[s.t_us.length - 1]!);
+  }
+  if (newest_us > -Infinity) {
+    ctx.boards.sampleSeen(topic.board, newest_us);
+    // A backfilled frame was held back on purpose; its arrival says nothing about the clock.
+    const backfill = ((frame.f ?? 0) & 1) !== 0;
+    if (!backfill && ctx.boards.clockPoint(topic.board, frame.b, newest_us, now)) emitStatus(ctx, topic.board);
   }
   if (ctx.listening?.() === false) return;
   const live: LiveChannel[] = samples.map((s, i) => {

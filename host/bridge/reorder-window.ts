@@ -16,6 +16,9 @@ export interface ReorderWindowOptions {
   maxResendFrames?: number;
 }
 
+/** Board-reported drops remembered, newest kept. */
+const MAX_REPORTED = 256;
+
 interface Gap {
   board: string;
   boot: number;
@@ -35,6 +38,7 @@ export class ReorderWindow {
   private readonly window_ms: number;
   private readonly maxResendFrames: number;
   private readonly gaps: Gap[] = [];
+  private readonly reported: { board: string; boot: number; from: number; count: number }[] = [];
 
   constructor(options: ReorderWindowOptions = {}) {
     this.window_ms = options.window_ms ?? 2000;
@@ -46,8 +50,13 @@ export class ReorderWindow {
     const count = ((to - from) >>> 0) + 1;
     const missing = new Set<number>();
     // A huge gap is not listed frame by frame; its size alone decides the request.
-    if (count <= this.maxResendFrames) for (let i = 0; i < count; i++) missing.add((from + i) >>> 0);
-    else missing.add(from).add(to);
+    if (count <= this.maxResendFrames) {
+      for (let i = 0; i < count; i++) {
+        const seq = (from + i) >>> 0;
+        if (!this.isReported(board, boot, seq)) missing.add(seq);
+      }
+      if (missing.size === 0) return;
+    } else missing.add(from).add(to);
     this.gaps.push({ board, boot, missing, noticed_ms: now_ms, huge: count > this.maxResendFrames });
   }
 
@@ -57,6 +66,18 @@ export class ReorderWindow {
       const gap = this.gaps[i]!;
       if (gap.board === board && gap.boot === boot && gap.missing.delete(seq) && gap.missing.size === 0) this.gaps.splice(i, 1);
     }
+  }
+
+  /** The board reported frames `seq` … `seq + frames − 1` as dropped (a `gap` message): not to be requested. */
+  explained(board: string, boot: number, seq: number, frames: number): void {
+    this.reported.push({ board, boot, from: seq, count: frames });
+    if (this.reported.length > MAX_REPORTED) this.reported.shift();
+    for (let i = 0; i < Math.min(frames, this.maxResendFrames + 1); i++) this.arrived(board, boot, (seq + i) >>> 0);
+  }
+
+  /** Whether a `gap` message already said the board dropped this frame (it may come before the frame after the gap). */
+  private isReported(board: string, boot: number, seq: number): boolean {
+    return this.reported.some((r) => r.board === board && r.boot === boot && ((seq - r.from) >>> 0) < r.count);
   }
 
   /** Requests for gaps older than the window, each once; the gaps are then forgotten. */

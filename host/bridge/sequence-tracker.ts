@@ -57,6 +57,11 @@ export class SequenceTracker {
     return "after_gap";
   }
 
+  /** The sequence number expected next from (board, boot), if the stream is known. */
+  next(board: string, boot: number): number | undefined {
+    return this.streams.get(key(board, boot))?.next;
+  }
+
   stats(): SequenceStats[] {
     return [...this.streams.values()].map(({ board, boot, frames, missing, duplicates, late, next }) => ({
       board,

@@ -158,7 +158,7 @@ describe("board → broker → bridge → DuckDB → web", () => {
     const response = await fetch(`${web.url}/`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/html");
-    expect(await response.text()).toContain("/live");
+    expect(await response.text()).toContain("cellrig live");
   });
 
   it("delivers live samples over the WebSocket", async () => {

@@ -45,12 +45,12 @@ describe("ingest", () => {
     expect(ctx.quarantine.recent()[1]!.message).toContain('board "cell-07"');
   });
 
-  it("quarantines bad topics and counts kinds it does not handle", async () => {
+  it("quarantines bad topics and malformed health, and counts kinds it does not handle", async () => {
     await ingest(ctx, "cellrig/v1/rig-A/cell 7/data", encode(makeData(birth)));
     await ingest(ctx, topic("health"), encode({ v: 1 }));
-    await ingest(ctx, topic("health"), encode({ v: 1 }));
-    expect(ctx.quarantine.countsByCode()).toEqual({ topic: 1 });
-    expect(ctx.counts).toMatchObject({ received: 3, ignored: { health: 2 } });
+    await ingest(ctx, topic("cmd"), encode({ v: 1, id: 1, op: "rebirth" }));
+    expect(ctx.quarantine.countsByCode()).toEqual({ topic: 1, schema: 1 });
+    expect(ctx.counts).toMatchObject({ received: 3, ignored: { cmd: 1 } });
   });
 
   it("treats an empty retained payload as a cleared topic", async () => {
@@ -66,7 +66,7 @@ describe("ingest", () => {
     expect(ctx.boards.get("cell-07")?.online).toBe(true);
     await ingest(ctx, topic("death"), encode({ b: birth.boot, v: 1 }));
     expect(ctx.boards.get("cell-07")?.online).toBe(false);
-    expect(events.map((e) => e.type)).toEqual(["birth", "death"]);
+    expect(events.map((e) => e.type)).toEqual(["birth", "registry", "death", "registry"]);
   });
 
   it("stores a frame once and reports where its newest sample lies", async () => {
