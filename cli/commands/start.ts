@@ -39,6 +39,8 @@ export const start: Command = {
 
   --http-host <addr>   dashboard address (env CELLRIG_HTTP_HOST, default 127.0.0.1)
   --http-port <port>   dashboard port (env CELLRIG_HTTP_PORT, default 8080)
+  --token <secret>     dashboard access token, at least 16 characters (env CELLRIG_TOKEN); required
+                       when --http-host is not a loopback address; open the page as <url>/#token=<secret>
   --broker <url>       use this MQTT broker instead of the embedded one (env CELLRIG_BROKER),
                        e.g. mqtt://broker.lab:1883
   --broker-port <port> port of the embedded broker on 127.0.0.1 (default 1883)
@@ -49,6 +51,7 @@ export const start: Command = {
     const { values } = parseFlags(argv, {
       "http-host": { type: "string", default: process.env.CELLRIG_HTTP_HOST ?? "127.0.0.1" },
       "http-port": { type: "string", default: process.env.CELLRIG_HTTP_PORT ?? "8080" },
+      token: { type: "string", default: process.env.CELLRIG_TOKEN },
       broker: { type: "string", default: process.env.CELLRIG_BROKER },
       "broker-port": { type: "string", default: "1883" },
       boards: { type: "string", default: "4" },
@@ -96,7 +99,7 @@ export const start: Command = {
       stops.push(() => bridge.stop());
       console.log(`storage     ${dbPath}`);
 
-      const web = await startWebServer({ host: values["http-host"], port: httpPort, bridge, store });
+      const web = await startWebServer({ host: values["http-host"], port: httpPort, bridge, store, ...(values.token ? { token: values.token } : {}) });
       stops.push(() => web.close());
 
       const clock = new VirtualClock(Date.now() / 1000);
