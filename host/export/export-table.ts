@@ -13,7 +13,7 @@ export interface ExportSource {
 export const UNIX_TIME_COLUMN = "unix_time_second";
 
 /**
- * A board's channels on one time base: the sample times of its fastest channel. Every other
+ * A board's channels on one time base: the sample times of its fastest channel with samples. Every other
  * channel is interpolated linearly between its own neighbouring samples, and only where they are
  * at most 1.5 of its sample periods apart; elsewhere the cell is null, so gaps stay gaps.
  * Columns carry the channels' BDF quantity names (`cell_pressure_pa`); two channels of one
@@ -28,20 +28,22 @@ export async function exportTable(source: ExportSource, query: ExportQuery): Pro
   const series = await Promise.all(
     board.channels.map((c) => source.samples({ board: board.board, channel: c.id, from_us, to_us, limit: Number.MAX_SAFE_INTEGER })),
   );
-  const fastest = board.channels.reduce((best, c, i) => (c.rate_hz > board.channels[best]!.rate_hz ? i : best), 0);
+  // The fastest channel with samples in the range: a silent fast channel would leave no rows at all.
+  const fastest = board.channels.reduce((best, c, i) => (series[i]!.length > 0 && (series[best]!.length === 0 || c.rate_hz > board.channels[best]!.rate_hz) ? i : best), 0);
   const base_us = series[fastest]!.map((s) => s.t_us);
-  const base_s = Float64Array.from(base_us, (t) => t / 1e6);
+  const start_us = base_us[0] ?? from_us;
+  // Seconds since the first row: µs since 1970 as seconds would lose the microseconds.
+  const base_s = Float64Array.from(base_us, (t) => (t - start_us) / 1e6);
   const names = columnNames(board.channels.map((c) => ({ id: c.id, quantity: c.quantity })));
   const aligned = board.channels.map((c, i) => {
     const samples = series[i]!;
     return alignChannel(base_s, {
       name: names[i]!,
-      time_s: Float64Array.from(samples, (s) => s.t_us / 1e6),
+      time_s: Float64Array.from(samples, (s) => (s.t_us - start_us) / 1e6),
       values: Float64Array.from(samples, (s) => s.value),
       maxGap_s: 1.5 / c.rate_hz,
     }).values;
   });
-  const start_us = base_us[0] ?? from_us;
   const rows = base_us.map((t_us, r) => [(t_us - start_us) / 1e6, t_us / 1e6, ...aligned.map((values) => (Number.isNaN(values[r]!) ? null : values[r]!))]);
   const metadata: ExportMetadata = {
     rig: board.rig,
