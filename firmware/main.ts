@@ -4,7 +4,7 @@ import { writeDataFrame } from "../protocol/wire/data-frame.ts";
 import { makeSchedule, type Schedule } from "../protocol/wire/schedule.ts";
 import { Sampler, type FrameTiming } from "./acquisition/sampler.ts";
 import type { DataFrameBlocks } from "../protocol/wire/data-frame.ts";
-import { Alarms } from "./alarms/alarms.ts";
+import { Alarms } from "cellrig:alarms";
 import { setupBuses } from "./buses.ts";
 import { makeSource } from "./channels.ts";
 import { Commands } from "./commands.ts";
@@ -64,7 +64,8 @@ function boot(): void {
   health = new Health(uplink, bootId);
 
   const meta = emptyMeta();
-  const alarms = new Alarms(config, bootId, function (message, t_us) {
+  if (!Alarms && config.alarms && config.alarms.length > 0) throw new Error("this firmware was built without alarms, the stored configuration has some; build it with this rig configuration (cellrig build --config)");
+  const alarms = Alarms && new Alarms(config, bootId, function (message, t_us) {
     meta.kind = KIND_ALARM;
     meta.boot = bootId;
     meta.seq = 0;
@@ -107,7 +108,7 @@ function boot(): void {
     meta.last_us = timing.t0_us + last * schedule.tick_us;
     seq = (seq + 1) >>> 0;
     uplink.push(meta, writer.bytes());
-    alarms.check(blocks, timing.t0_us, schedule);
+    if (alarms) alarms.check(blocks, timing.t0_us, schedule);
   }
 
   let sampler = new Sampler(sources, schedule, onFrame);
@@ -141,7 +142,7 @@ function boot(): void {
         return "";
       },
       setThreshold: function (channel, rule, threshold) {
-        if (!alarms.setThreshold(channel, rule, threshold)) return 'channel "' + channel + '" has no alarm rule "' + rule + '"';
+        if (!alarms || !alarms.setThreshold(channel, rule, threshold)) return 'channel "' + channel + '" has no alarm rule "' + rule + '"';
         const rules = config.alarms ? config.alarms : [];
         for (let r = 0; r < rules.length; r++) if (rules[r].name === rule && rules[r].channel === channel) rules[r].threshold = threshold;
         return "";
@@ -152,7 +153,7 @@ function boot(): void {
         const current = config.channels[c].calibration;
         if (cal.kind !== current.kind) return 'channel "' + channel + '" is calibrated as "' + current.kind + '"; send a calibration of that kind';
         config.channels[c].calibration = cal as typeof current;
-        if (cal.kind === "linear") alarms.setCalibration(c, cal.gain as number, cal.offset as number);
+        if (alarms && cal.kind === "linear") alarms.setCalibration(c, cal.gain as number, cal.offset as number);
         uplink.announce();
         return "";
       },
@@ -161,7 +162,7 @@ function boot(): void {
       },
       resendFrom: function (b) {
         uplink.store.resend();
-        return b === bootId || uplink.store.waiting > 0 ? "" : "boot " + b + " is not this boot (" + bootId + ") and nothing of it is stored";
+        return b === bootId || uplink.store.waiting() > 0 ? "" : "boot " + b + " is not this boot (" + bootId + ") and nothing of it is stored";
       },
       reboot: function () {
         E.reboot();
@@ -187,7 +188,7 @@ function boot(): void {
   }, (config.health_s ? config.health_s : DEFAULT_HEALTH_s) * 1000);
 
   // the running state, reachable from the console (and from the simulator's JsVar estimate, which
-  // cannot see into closures): `cellrig.uplink.store.waiting` and so on
+  // cannot see into closures): `cellrig.uplink.store.waiting()` and so on
   const state = { config: config, uplink: uplink, sampler: sampler, alarms: alarms, commands: commands, health: health, writer: writer, header: header, meta: meta };
   global["cellrig"] = state;
   uplink.start();

@@ -11,6 +11,7 @@ import { privateNames } from "./private-names.ts";
 import { sensorKinds, sourceFiles, sourcesPlugin } from "./sources-module.ts";
 import { terserForEspruino } from "./terser.ts";
 import { transportFile, transportPlugin } from "./transport-module.ts";
+import { ALARMS_FILE, alarmsPlugin, wantsAlarms } from "./alarms-module.ts";
 import { REPO_ROOT } from "./repo-root.ts";
 
 /** A board profile as far as the build needs it; boards/profile.ts holds the full type. */
@@ -62,6 +63,8 @@ export class FirmwareBuildError extends Error {
 
 const DEFAULT_ENTRY = join(REPO_ROOT, "firmware/main.ts");
 const HELPERS = join(REPO_ROOT, "firmware/lib/helpers.js");
+/** Shapes whose keys reach the board from outside (Storage, the gateway) whether or not their modules are bundled. */
+const EXPOSED_SHAPES = ["boards/rig-schema.ts", "boards/profile.ts", "firmware/config.ts", "protocol/wire/command.ts"];
 /** Rollup logs that are not mistakes: modules importing each other is fine once bundled. */
 const HARMLESS_LOGS = new Set(["CIRCULAR_DEPENDENCY"]);
 
@@ -75,7 +78,11 @@ export async function buildFirmware(opts: BuildOptions): Promise<BuiltBundle> {
   const entry = opts.entry === undefined ? DEFAULT_ENTRY : resolve(opts.entry);
   const what = `firmware ${repoPath(entry)} for board "${opts.board.id}"`;
   const bundled = await bundle(entry, opts, what);
-  const mangled = privateNames(bundled.files, [HELPERS, ...AMBIENT_DECLARATIONS.map((file) => join(REPO_ROOT, file))]);
+  const mangled = privateNames(
+    bundled.files,
+    [HELPERS, ...AMBIENT_DECLARATIONS.map((file) => join(REPO_ROOT, file))],
+    EXPOSED_SHAPES.map((file) => join(REPO_ROOT, file)),
+  );
   const { code, hash } = stampHash(await terserForEspruino(bundled.code, opts.minify !== false, mangled));
 
   const problems = checkBundle(code);
@@ -109,7 +116,8 @@ async function bundle(entry: string, opts: BuildOptions, what: string): Promise<
   };
   const kinds = sensorKinds(opts.config);
   const link = transportFile(opts.board);
-  const typescript = firmwareTypescript(entry, [...sourceFiles(kinds), link]);
+  const alarms = wantsAlarms(opts.config);
+  const typescript = firmwareTypescript(entry, [...sourceFiles(kinds), link, ...(alarms ? [ALARMS_FILE] : [])]);
   let build: RollupBuild | undefined;
   try {
     build = await rollup({
@@ -120,6 +128,7 @@ async function bundle(entry: string, opts: BuildOptions, what: string): Promise<
         buildInfoPlugin({ config: opts.config, board: opts.board, version: packageVersion() }),
         sourcesPlugin(kinds),
         transportPlugin(link),
+        alarmsPlugin(alarms),
         typescript.plugin,
         nodeResolve({ extensions: [".ts", ".js"] }),
       ],

@@ -6,8 +6,8 @@ import type { Plugin } from "rollup";
 import ts from "typescript";
 import { REPO_ROOT } from "./repo-root.ts";
 
-/** Declarations every firmware entry compiles against: the Espruino API and the `cellrig:build`, `cellrig:sources` and `cellrig:transport` modules. */
-export const AMBIENT_DECLARATIONS = ["firmware/espruino.d.ts", "firmware/build-info.d.ts", "firmware/sources/sources-module.d.ts", "firmware/transport/transport-module.d.ts"];
+/** Declarations every firmware entry compiles against: the Espruino API and the `cellrig:build`, `cellrig:sources`, `cellrig:transport` and `cellrig:alarms` modules. */
+export const AMBIENT_DECLARATIONS = ["firmware/espruino.d.ts", "firmware/build-info.d.ts", "firmware/sources/sources-module.d.ts", "firmware/transport/transport-module.d.ts", "firmware/alarms/alarms-module.d.ts"];
 
 /**
  * The TypeScript plugin for one firmware entry: firmware/tsconfig.json's options (ES5, strict,
