@@ -34,8 +34,8 @@ export class Health {
     m.uptime_us = m.t_us - this.boot_us;
     m.memUsed = memory.usage;
     m.memTotal = memory.total;
-    m.bufUsed = this.uplink.store.used_B;
-    m.bufTotal = this.uplink.store.total_B;
+    m.bufUsed = this.uplink.store.used_B();
+    m.bufTotal = this.uplink.store.total_B();
     m.errors = this.errors;
     m.link = this.uplink.up ? "up" : "down";
     m.connects = this.uplink.connects;

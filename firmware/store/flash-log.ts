@@ -41,13 +41,15 @@ export interface DroppedRecord {
 
 export class FlashLog {
   private readonly storage: StorageModule;
-  private readonly maxSegments: number;
+  /** Segments the log may take at most. */
+  readonly maxSegments: number;
   /** Segments oldest first, as a ring of `maxSegments` entries from `first`. */
   private readonly numbers: Int32Array;
   private readonly pending: Int16Array;
   private readonly ends: Int16Array;
   private first = 0;
-  private segments = 0;
+  /** Segments in use. */
+  segments = 0;
   /** The segment being appended to is the newest one, while this is true. */
   private writable = false;
   private nextNumber = 0;
@@ -72,14 +74,6 @@ export class FlashLog {
     this.ends = new Int16Array(maxSegments);
     this.onDrop = onDrop;
     this.recover();
-  }
-
-  get segmentCount(): number {
-    return this.segments;
-  }
-
-  get capacity(): number {
-    return this.maxSegments;
   }
 
   private slot(index: number): number {

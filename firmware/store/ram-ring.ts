@@ -23,7 +23,7 @@ export class RamRing {
   private nextPos = 0;
   private head = 0;
   /** Records in [tail, head). */
-  private count = 0;
+  records = 0;
   /** Records in [next, head). */
   private unsentCount = 0;
   /** Bytes in [tail, head), wrap waste included. */
@@ -34,25 +34,13 @@ export class RamRing {
     this.view = new DataView(this.bytes.buffer);
   }
 
-  get size_B(): number {
-    return this.bytes.length;
-  }
-
-  get records(): number {
-    return this.count;
-  }
-
-  get unsent(): number {
-    return this.unsentCount;
-  }
-
   /** Appends a record; false when it does not fit now. */
   append(meta: RecordMeta, payload: Uint8Array): boolean {
     const need = recordBytes(payload.length);
     const size = this.bytes.length;
     let at = this.head;
     let waste = 0;
-    if (this.count === 0) {
+    if (this.records === 0) {
       this.tail = this.nextPos = this.head = at = 0;
       if (need > size) return false;
     } else if (this.head > this.tail) {
@@ -70,7 +58,7 @@ export class RamRing {
     if (this.unsentCount === 0) this.nextPos = at;
     this.head = at + need;
     this.used_B += need + waste;
-    this.count++;
+    this.records++;
     this.unsentCount++;
     return true;
   }
@@ -108,7 +96,7 @@ export class RamRing {
   /** The record at `pos` was acknowledged: frees it and every acknowledged record before it. */
   delivered(pos: number): void {
     this.bytes[pos + STATE_OFFSET] = STATE_DELIVERED;
-    while (this.count > this.unsentCount) {
+    while (this.records > this.unsentCount) {
       const t = this.normalise(this.tail);
       if (this.bytes[t + STATE_OFFSET] !== STATE_DELIVERED) {
         this.tail = t;
@@ -116,11 +104,11 @@ export class RamRing {
       }
       const n = this.after(t);
       const freed = n > t ? n - t : this.bytes.length - t + n;
-      this.used_B -= this.count === 1 ? this.used_B : freed;
+      this.used_B -= this.records === 1 ? this.used_B : freed;
       this.tail = n;
-      this.count--;
+      this.records--;
     }
-    if (this.count === 0) this.used_B = 0;
+    if (this.records === 0) this.used_B = 0;
   }
 
   /**
@@ -130,19 +118,19 @@ export class RamRing {
    */
   drain(take: (pos: number) => void, unsentOnly: boolean): void {
     let pos = unsentOnly ? this.peekUnsent() : this.normalise(this.tail);
-    let left = unsentOnly ? this.unsentCount : this.count;
+    let left = unsentOnly ? this.unsentCount : this.records;
     while (left-- > 0) {
       if (this.bytes[pos + STATE_OFFSET] !== STATE_DELIVERED) take(pos);
       pos = this.after(pos);
     }
-    if (unsentOnly && this.count > this.unsentCount) {
-      this.count -= this.unsentCount;
+    if (unsentOnly && this.records > this.unsentCount) {
+      this.records -= this.unsentCount;
       this.unsentCount = 0;
       this.head = this.nextPos;
       this.used_B = this.head > this.tail ? this.head - this.tail : this.bytes.length - this.tail + this.head;
       return;
     }
-    this.count = this.unsentCount = 0;
+    this.records = this.unsentCount = 0;
     this.tail = this.nextPos = this.head = 0;
     this.used_B = 0;
   }

@@ -72,21 +72,17 @@ export class Store {
   }
 
   /** Records waiting for delivery, RAM and flash. */
-  get waiting(): number {
+  waiting(): number {
     return this.ram.records + this.flash.records;
   }
 
   /** Bytes taken and bytes available, RAM and flash together, for health. */
-  get used_B(): number {
-    return this.ram.used_B + this.flash.segmentCount * 4096;
+  used_B(): number {
+    return this.ram.used_B + this.flash.segments * 4096;
   }
 
-  get total_B(): number {
-    return this.ram.size_B + this.flash.capacity * 4096;
-  }
-
-  get pendingGaps(): number {
-    return this.gaps.length;
+  total_B(): number {
+    return this.ram.bytes.length + this.flash.maxSegments * 4096;
   }
 
   /** Queues a message; the payload is copied, so the caller may reuse its buffer at once. */

@@ -59,7 +59,7 @@ export function writeValue(w: CborWriter, value: unknown): void {
   } else {
     throw new Error(
       "cannot encode a " + typeof value + " value as CBOR (supported: null, boolean, number, " +
-        "string, array, plain object, Uint8Array; write other typed arrays with typedArray)",
+        "string, array, plain object, Uint8Array; write other typed arrays with writeTypedArray)",
     );
   }
 }

@@ -25,11 +25,6 @@ export const TAG_FLOAT32_LE = 85;
 export type TypedArrayTag = 77 | 69 | 78 | 85;
 export type NumericArray = Int16Array | Uint16Array | Int32Array | Float32Array | number[];
 
-function elementSize(tag: number): number {
-  if (tag === TAG_SINT16_LE || tag === TAG_UINT16_LE) return 2;
-  if (tag === TAG_SINT32_LE || tag === TAG_FLOAT32_LE) return 4;
-  throw new Error("typed array tag " + tag + " is not one of 77, 69, 78, 85 (sint16, uint16, sint32, float32 LE)");
-}
 
 export class CborWriter {
   /** The whole backing buffer; bytes [0, length) hold what has been written. */
@@ -203,35 +198,5 @@ export class CborWriter {
     const at = this.reserve(3);
     this.buffer[at] = 0xf9;
     this.view.setUint16(at + 1, bits);
-  }
-
-  /**
-   * RFC 8746 typed array: the tag, then a byte string of `count` elements from `start`, little-
-   * endian. `count` defaults to the rest of the array.
-   */
-  typedArray(tag: TypedArrayTag, values: NumericArray, start?: number, count?: number): void {
-    const from = start === undefined ? 0 : start;
-    const n = count === undefined ? values.length - from : count;
-    if (from < 0 || n < 0 || from + n > values.length) {
-      throw new Error(
-        "typed array slice [" + from + ", " + (from + n) + ") lies outside an array of " + values.length,
-      );
-    }
-    const size = elementSize(tag);
-    this.head(MAJOR_TAG, tag);
-    this.head(MAJOR_BYTES, n * size);
-    let at = this.reserve(n * size);
-    const v = this.view;
-    const end = from + n;
-    // one loop per element type: the type test stays out of the per-sample work
-    if (tag === TAG_SINT16_LE) {
-      for (let i = from; i < end; i++, at += 2) v.setInt16(at, values[i], true);
-    } else if (tag === TAG_UINT16_LE) {
-      for (let i = from; i < end; i++, at += 2) v.setUint16(at, values[i], true);
-    } else if (tag === TAG_SINT32_LE) {
-      for (let i = from; i < end; i++, at += 4) v.setInt32(at, values[i], true);
-    } else {
-      for (let i = from; i < end; i++, at += 4) v.setFloat32(at, values[i], true);
-    }
   }
 }

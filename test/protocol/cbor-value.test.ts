@@ -106,6 +106,6 @@ describe("writeValue", () => {
 
   it("names what it cannot encode", () => {
     expect(() => encodeValue({ f: () => 1 })).toThrow(/cannot encode a function value as CBOR/);
-    expect(() => encodeValue([new Int16Array(2)])).toThrow(/write other typed arrays with typedArray/);
+    expect(() => encodeValue([new Int16Array(2)])).toThrow(/write other typed arrays with writeTypedArray/);
   });
 });

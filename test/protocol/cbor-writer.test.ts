@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Decoder } from "cbor-x";
+import { writeTypedArray } from "../../protocol/wire/cbor-typed-array.ts";
 import {
   CborWriter,
   TAG_FLOAT32_LE,
@@ -196,7 +197,7 @@ describe("CborWriter typed arrays (RFC 8746)", () => {
         const array = make(values);
         const start = values.length === 0 ? 0 : a % values.length;
         const count = (values.length - start) === 0 ? 0 : b % (values.length - start + 1);
-        const bytes = encoded((w) => w.typedArray(tag, array, start, count), 4096);
+        const bytes = encoded((w) => writeTypedArray(w, tag, array, start, count), 4096);
         const decoded = decoder.decode(bytes);
         expect(decoded).toBeInstanceOf(array.constructor);
         expect(Array.from(decoded as ArrayLike<number>)).toEqual(Array.from(array.subarray(start, start + count)));
@@ -206,12 +207,12 @@ describe("CborWriter typed arrays (RFC 8746)", () => {
   });
 
   it("writes little-endian elements after the tag and byte-string head", () => {
-    expect(hex(encoded((w) => w.typedArray(TAG_SINT16_LE, [1, -2])))).toBe("d84d44" + "0100" + "feff");
-    expect(hex(encoded((w) => w.typedArray(TAG_FLOAT32_LE, [1])))).toBe("d85544" + "0000803f");
+    expect(hex(encoded((w) => writeTypedArray(w, TAG_SINT16_LE, [1, -2])))).toBe("d84d44" + "0100" + "feff");
+    expect(hex(encoded((w) => writeTypedArray(w, TAG_FLOAT32_LE, [1])))).toBe("d85544" + "0000803f");
   });
 
   it("refuses slices outside the array", () => {
     const w = new CborWriter(64);
-    expect(() => w.typedArray(TAG_SINT16_LE, new Int16Array(4), 2, 3)).toThrow("typed array slice [2, 5) lies outside an array of 4");
+    expect(() => writeTypedArray(w, TAG_SINT16_LE, new Int16Array(4), 2, 3)).toThrow("typed array slice [2, 5) lies outside an array of 4");
   });
 });
