@@ -264,7 +264,7 @@ export class DuckDbStore implements SampleStore {
     return this.read(async (connection) => {
       const reader = await connection.runAndReadAll(
         `SELECT t_us, raw, value FROM samples
-         WHERE stream = (SELECT stream FROM streams WHERE board = $board AND channel = $channel) AND t_us >= $from_us AND t_us < $to_us
+         WHERE stream = (SELECT stream FROM streams WHERE board = $board AND channel = $channel) AND t_us >= $from_us::BIGINT AND t_us < $to_us::BIGINT
          ORDER BY t_us
          LIMIT $limit`,
         {
@@ -346,13 +346,14 @@ export class DuckDbStore implements SampleStore {
   }
 
   history(query: HistoryQuery): Promise<History> {
-    checkHistoryQuery(query);
     return this.read(async (connection) => {
+      checkHistoryQuery(query);
       const width_us = bucketWidth_us(query);
       const reader = await connection.runAndReadAll(
-        `SELECT (t_us - $from_us) // $width_us AS bucket, min(value) AS min, max(value) AS max, count(*) AS count
+        // Casts matter: untyped BigInt parameters bind wider than BIGINT and made this 20 times slower.
+        `SELECT (t_us - $from_us::BIGINT) // $width_us::BIGINT AS bucket, min(value) AS min, max(value) AS max, count(*) AS count
          FROM samples
-         WHERE stream = (SELECT stream FROM streams WHERE board = $board AND channel = $channel) AND t_us >= $from_us AND t_us < $to_us
+         WHERE stream = (SELECT stream FROM streams WHERE board = $board AND channel = $channel) AND t_us >= $from_us::BIGINT AND t_us < $to_us::BIGINT
          GROUP BY bucket ORDER BY bucket`,
         { board: query.board, channel: query.channel, from_us: BigInt(query.from_us), to_us: BigInt(query.to_us), width_us: BigInt(width_us) },
       );

@@ -223,8 +223,8 @@ export class PostgresStore implements SampleStore {
   }
 
   history(query: HistoryQuery): Promise<History> {
-    checkHistoryQuery(query);
     return this.read(async (pool) => {
+      checkHistoryQuery(query);
       const width_us = bucketWidth_us(query);
       const { rows } = await pool.query(
         `SELECT (t_us - $3) / $5 AS bucket, min(value) AS min, max(value) AS max, count(*) AS count FROM samples

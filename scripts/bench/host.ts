@@ -142,6 +142,48 @@ async function drainBridge(url: string, clientId: string, store: SampleStore, ex
   return wall_s;
 }
 
+const HISTORY_POINTS = 6_048_000;
+const HISTORY_PERIOD_us = 100_000;
+const HISTORY_FRAME = 10_000;
+
+/**
+ * `host.history_ms_6M`: min/max in 1000 buckets over a week of one 10 Hz channel (6 M points) in
+ * DuckDB, the query the dashboard makes for a long range; the points go in through writeFrame.
+ */
+async function historyFigures(dir: string, progress: (line: string) => void): Promise<Figure[]> {
+  const store = new DuckDbStore({ path: join(dir, "history.duckdb") });
+  await store.open();
+  try {
+    const birth = birthOf("week");
+    await store.writeBirth("bench", "week", birth);
+    const started_ms = performance.now();
+    for (let seq = 0; seq * HISTORY_FRAME < HISTORY_POINTS; seq++) {
+      const t_us = Float64Array.from({ length: HISTORY_FRAME }, (_, k) => T0_us + (seq * HISTORY_FRAME + k) * HISTORY_PERIOD_us);
+      const value = Float64Array.from(t_us, (t) => Math.sin(t / 3.6e9));
+      await store.writeFrame("bench", "week", { b: 1, c: [], p: HISTORY_PERIOD_us, s: seq, t: t_us[0]!, v: 1 }, [{ channel: "ch0", t_us, raw: value, value }]);
+    }
+    await store.flush();
+    const write_s = (performance.now() - started_ms) / 1000;
+    progress(`host: ${HISTORY_POINTS} points written into DuckDB in ${write_s.toFixed(2)} s`);
+    const query = { board: "week", channel: "ch0", from_us: T0_us, to_us: T0_us + HISTORY_POINTS * HISTORY_PERIOD_us, buckets: 1000 };
+    await store.history(query);
+    const runs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t_ms = performance.now();
+      const history = await store.history(query);
+      runs.push(performance.now() - t_ms);
+      if (history.count.reduce((a, b) => a + b, 0) !== HISTORY_POINTS) throw new Error(`history benchmark: buckets hold ${history.count.reduce((a, b) => a + b, 0)} points, not ${HISTORY_POINTS}`);
+    }
+    runs.sort((a, b) => a - b);
+    return [
+      { name: "host.history_ms_6M", value: runs[2]!, unit: "ms", note: "min/max in 1000 buckets over a week of one 10 Hz channel, DuckDB, median of 5" },
+      { name: "host.store_samples_per_s", value: HISTORY_POINTS / write_s, unit: "samples/s", note: "DuckDB writeFrame and commit alone, 10 000-sample frames, no broker" },
+    ];
+  } finally {
+    await store.close();
+  }
+}
+
 /**
  * `host.ingest_samples_per_s`: samples per second from Mosquitto into durable DuckDB storage
  * (committed, then acknowledged), 64 boards × 4 channels × 250-sample delta-coded blocks, the
@@ -182,6 +224,7 @@ export const hostBenchmark: Benchmark = {
       const duck = samples / duck_s;
       figures.push({ name: "host.ingest_samples_per_s", value: duck, unit: "samples/s", note: `${BOARDS} boards into DuckDB, committed before acknowledged` });
       figures.push(compared("host.ingest_ratio_vs_broker", duck, baseline, "samples/s", "bridge into DuckDB vs a subscriber that only counts bytes"));
+      figures.push(...(await historyFigures(dir, progress)));
 
       if (postgresMissing() === undefined) {
         const database = await startPostgres();
