@@ -170,7 +170,7 @@ export interface ExportMetadata {
   from_us: number;
   to_us: number;
   /** Per column: the board channel, its quantity, unit, sensor, rate and calibration. */
-  channels: { column: string; channel: string; quantity: string; unit: string; sensor: string; rate_hz: number; cal: unknown; cfg?: number }[];
+  channels: { column: string; channel: string; quantity: string; unit: string; sensor: string; rate_hz: number; cal: unknown; cfg?: unknown }[];
   /** SHA-256 of the birth's channel list (ids, sensors, rates, calibrations, cfg hashes), hex. */
   configuration_hash: string;
   exported_ms: number;
