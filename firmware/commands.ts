@@ -1,5 +1,7 @@
-import { writeAck, ACK_OK, type AckMessage } from "../protocol/wire/ack.ts";
+import { ACK_OK } from "../protocol/wire/ack.ts";
 import { CborWriter } from "../protocol/wire/cbor-writer.ts";
+import { writeValue } from "../protocol/wire/cbor-value.ts";
+import { PROTOCOL_VERSION } from "../protocol/wire/data-frame.ts";
 import type { CalibrationFields, Command } from "../protocol/wire/command.ts";
 
 /** What commands act on; each returns "" when done, or an error message naming what is wrong. */
@@ -19,7 +21,8 @@ export type AckSink = (payload: Uint8Array) => void;
 
 /**
  * Applies commands from the `cmd` topic, parsed and validated by protocol/wire/command.ts (on the
- * board for MQTT, by the gateway for the serial transport): each is carried out (and, with `persist`, written to the stored configuration before the ack), and
+ * board for MQTT, by the gateway for the serial transport): each is carried out (and, with
+ * `persist`, written to the stored configuration before the ack), and
  * acknowledged with its result. A reboot is acknowledged first and carried out a second later, so
  * the ack can leave the board.
  */
@@ -27,12 +30,12 @@ export class Commands {
   private readonly target: CommandTarget;
   private readonly sink: AckSink;
   private readonly writer = new CborWriter(320);
-  private readonly ack: AckMessage;
+  private readonly boot: number;
 
   constructor(target: CommandTarget, boot: number, sink: AckSink) {
     this.target = target;
     this.sink = sink;
-    this.ack = { boot: boot, id: -1, ok: true, code: ACK_OK, message: "" };
+    this.boot = boot;
   }
 
   run(cmd: Command): void {
@@ -65,13 +68,9 @@ export class Commands {
 
   /** Acks a command that failed the protocol's checks (or, with ACK_OK, one carried out). */
   reply(id: number, code: string, message: string): void {
-    const a = this.ack;
-    a.id = id;
-    a.ok = code === ACK_OK;
-    a.code = code;
-    a.message = message;
+    // docs/PROTOCOL.md "cmd and ack"; the id is left out when the command had no readable one
     this.writer.reset();
-    writeAck(this.writer, a);
+    writeValue(this.writer, { b: this.boot, v: PROTOCOL_VERSION, id: id >= 0 ? id : undefined, ok: code === ACK_OK, code: code, message: message });
     this.sink(this.writer.bytes());
   }
 }

@@ -1,5 +1,7 @@
 import { CborWriter } from "../../protocol/wire/cbor-writer.ts";
-import { writeGap, type GapMessage } from "../../protocol/wire/gap.ts";
+import type { GapMessage } from "../../protocol/wire/gap.ts";
+import { writeValue } from "../../protocol/wire/cbor-value.ts";
+import { PROTOCOL_VERSION } from "../../protocol/wire/data-frame.ts";
 import { FlashLog } from "./flash-log.ts";
 import { RamRing } from "./ram-ring.ts";
 import { KIND_DATA, KIND_OFFSET, RECORD_HEADER_BYTES, emptyMeta, readHeader, type RecordMeta } from "./record.ts";
@@ -154,7 +156,9 @@ export class Store {
     while (this.connected) {
       if (this.gaps.length > 0 && this.gapId < 0) {
         this.gapWriter.reset();
-        writeGap(this.gapWriter, this.gaps[0]);
+        const g = this.gaps[0];
+        // docs/PROTOCOL.md "gap": seq only when whole frames were lost
+        writeValue(this.gapWriter, { b: g.boot, v: PROTOCOL_VERSION, seq: g.frames > 0 ? g.seq : undefined, from: g.from_us, until: g.until_us, frames: g.frames, reason: g.reason, samples: g.samples });
         const id = this.link.publish(KIND_GAP, this.gapWriter.bytes());
         if (id < 0) return;
         this.gapId = id;
