@@ -2,6 +2,7 @@ import type { Bridge } from "../bridge/bridge.ts";
 import type { BridgeControl } from "../bridge/api-types.ts";
 import type { SampleStore } from "../store/store.ts";
 import type { CellAnalyser } from "./cell-analysis.ts";
+import type { LatestSamples } from "./latest-samples.ts";
 import { parseCommandPost } from "./commands.ts";
 import { parseAlarmQuery, parseBoardQuery, parseHistoryQuery, parseSampleQuery } from "./query.ts";
 
@@ -14,6 +15,7 @@ export interface ApiContext {
   bridge: Bridge & BridgeControl;
   store: SampleStore;
   analyser: CellAnalyser;
+  latest: LatestSamples;
 }
 
 export const GET_ROUTES = ["boards", "registry", "samples", "history", "alarms", "analysis", "stats"] as const;
@@ -57,6 +59,11 @@ export async function answerGet(ctx: ApiContext, route: string, params: URLSearc
     case "analysis": {
       const board = parseBoardQuery(params);
       if (!board.ok) return bad(board.message);
+      if (params.get("cached") === "1") {
+        // The cell view's cycle markers: never start a full analysis of a long run just to draw them.
+        const view = ctx.analyser.cached(board.query);
+        return view === undefined ? { status: 404, body: { error: `board "${board.query}" has not been analysed yet; open its analysis view` } } : { status: 200, body: view };
+      }
       try {
         return { status: 200, body: await ctx.analyser.view(board.query) };
       } catch (err) {
@@ -125,7 +132,7 @@ async function boardsWithLatest(ctx: ApiContext) {
           unit: c.unit,
           sensor: c.sensor,
           rate_hz: c.rate_hz,
-          latest: (await ctx.store.latest(board.board, c.id)) ?? null,
+          latest: (await ctx.latest.get(board.board, c.id)) ?? null,
         })),
       ),
     })),

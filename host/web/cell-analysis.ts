@@ -24,8 +24,10 @@ export interface CellAnalysisView {
 }
 
 export interface CellAnalyser {
-  /** The board's analysis, recomputed when newer samples exist and the last one is older than the refresh interval. */
+  /** The board's analysis, recomputed when newer samples exist and the last one is old enough (see cellAnalyser). */
   view(board: string): Promise<CellAnalysisView>;
+  /** The latest analysis computed, if any, without computing. */
+  cached(board: string): CellAnalysisView | undefined;
 }
 
 /** What the dashboard knows about a cell beyond its channels; without it the analysis has no gas or stress. */
@@ -34,18 +36,24 @@ export type DescribeCell = (board: string) => RigDescription | undefined;
 interface Cached {
   view: CellAnalysisView;
   newest_us: number;
+  took_ms: number;
 }
+
+/** A recomputation waits at least this many times as long as the last one took, so analysis takes at most a tenth of the store's time. */
+const BUSY_FACTOR = 10;
 
 /**
  * Runs the analysis of `cellrig analyze --store` on a board's stored samples. The whole run is
  * read each time, so the result is cached: a later request recomputes only when samples newer than
- * the cached ones exist and `refresh_ms` has passed, which keeps pace with cycles of hours.
+ * the cached ones exist and both `refresh_ms` and ten times the last computation's duration have
+ * passed, which keeps pace with cycles of hours and keeps a run of weeks from occupying the store.
  */
 export function cellAnalyser(store: SampleStore, describe: DescribeCell = () => undefined, refresh_ms = 30_000): CellAnalyser {
   const cache = new Map<string, Cached>();
   const running = new Map<string, Promise<CellAnalysisView>>();
 
   const compute = async (board: string, newest_us: number): Promise<CellAnalysisView> => {
+    const started_ms = Date.now();
     const cell = await readStoreCell(store, board);
     const voltage = cell.channels.voltage!;
     const first = await store.samples({ board, channel: voltage, limit: 1 });
@@ -71,11 +79,12 @@ export function cellAnalyser(store: SampleStore, describe: DescribeCell = () => 
       }),
       figures: reportFigures({ series: cell.series, analysis, table, name: board, storing: config.storing, maxGap_s: config.maxGap_s }),
     };
-    cache.set(board, { view, newest_us });
+    cache.set(board, { view, newest_us, took_ms: Date.now() - started_ms });
     return view;
   };
 
   return {
+    cached: (board) => cache.get(board)?.view,
     async view(board) {
       const pending = running.get(board);
       if (pending !== undefined) return pending;
@@ -83,7 +92,7 @@ export function cellAnalyser(store: SampleStore, describe: DescribeCell = () => 
       let newest_us = 0;
       for (const c of channels) newest_us = Math.max(newest_us, (await store.latest(board, c.id))?.t_us ?? 0);
       const cached = cache.get(board);
-      if (cached !== undefined && (cached.newest_us === newest_us || Date.now() - cached.view.computed_ms < refresh_ms)) return cached.view;
+      if (cached !== undefined && (cached.newest_us === newest_us || Date.now() - cached.view.computed_ms < Math.max(refresh_ms, BUSY_FACTOR * cached.took_ms))) return cached.view;
       const work = compute(board, newest_us).finally(() => running.delete(board));
       running.set(board, work);
       return work;

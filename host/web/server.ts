@@ -6,6 +6,7 @@ import type { SampleStore } from "../store/store.ts";
 import { checkAccess, checkBinding } from "./access.ts";
 import { answerGet, answerPost, GET_ROUTES, POST_ROUTES, type ApiContext } from "./api.ts";
 import { cellAnalyser, type DescribeCell } from "./cell-analysis.ts";
+import { latestSamples } from "./latest-samples.ts";
 import { startLiveFeed } from "./live.ts";
 import { loadStaticFiles } from "./static-files.ts";
 
@@ -50,7 +51,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   checkBinding(host, token);
   const files = await loadStaticFiles();
   const live = startLiveFeed(options.bridge);
-  const ctx: ApiContext = { bridge: options.bridge, store: options.store, analyser: cellAnalyser(options.store, options.describeCell, options.analysisRefresh_ms) };
+  const latest = latestSamples(options.bridge, options.store);
+  const ctx: ApiContext = {
+    bridge: options.bridge,
+    store: options.store,
+    analyser: cellAnalyser(options.store, options.describeCell, options.analysisRefresh_ms),
+    latest,
+  };
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://localhost");
@@ -107,6 +114,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     url: `http://${urlHost}:${port}`,
     port,
     async close() {
+      latest.close();
       await live.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

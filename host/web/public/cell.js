@@ -232,10 +232,10 @@ export class CellView {
     this.showRange();
   }
 
-  /** Cycle starts from the analysis, when the board has voltage and current. */
+  /** Cycle starts from the board's analysis, once the analysis view has computed it. */
   async loadCycles() {
     try {
-      const view = await get("analysis", { board: this.board });
+      const view = await get("analysis", { board: this.board, cached: 1 });
       this.cycles = view.cycles;
       for (const plot of this.plots.values()) plot.u.redraw(false);
     } catch {
