@@ -12,7 +12,7 @@ export const Health = Type.Object(
     v: Type.Literal(1),
     /** Time since boot, µs. */
     up: Uint,
-    /** Data frames waiting in the outbox, of how many it holds. */
+    /** Bytes of records waiting for acknowledgement in the store (RAM ring and flash), of its capacity. */
     buf: UsedTotal,
     /** Espruino error flags (E.getErrorFlags()), e.g. "FIFO_FULL", "LOW_MEMORY". */
     err: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 16 }),

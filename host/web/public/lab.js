@@ -27,7 +27,7 @@ function row(status, now_ms) {
     status.lastSeen_ms ? ago(status.lastSeen_ms, now_ms) : "not since start",
     status.firmware.version + " (" + status.firmware.build + ")",
     link,
-    h ? fraction(h.buf.used, h.buf.total, "frames") : "–",
+    h ? fraction(h.buf.used, h.buf.total, "bytes") : "–",
     h ? fraction(h.mem.used, h.mem.total, "JsVars") : "–",
     clock,
     lost,
