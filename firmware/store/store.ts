@@ -21,7 +21,7 @@ export interface StoreOptions {
   storage: StorageModule;
   ram_B: number;
   flashSegments: number;
-  /** QoS 1 publishes of records at once; the MQTT window must have this many slots besides birth and gap. */
+  /** Records published at once and awaiting acknowledgement; the link must take this many besides a birth and a gap. */
   window: number;
   link: StoreLink;
 }
@@ -34,8 +34,8 @@ export interface StoreOptions {
  * pushed in. When flash is full the oldest records go and a gap message says exactly which; gap
  * messages are published before any record and survive a reboot.
  *
- * After a lost link nothing is re-sent from the MQTT client's window: the store owns the copies, so
- * in-flight records are re-published (flash: from their record; RAM: spilled to flash first). A
+ * After a lost link the link itself re-sends nothing (the MQTT client keeps no copies): the store
+ * owns them, so in-flight records are re-published (flash: from their record; RAM: spilled to flash first). A
  * record that reached the broker just before the link broke is then delivered twice, which QoS 1
  * allows and the host resolves by (board, boot, seq).
  */
@@ -106,7 +106,7 @@ export class Store {
     this.pump();
   }
 
-  /** The link is down and the MQTT client dropped its window: everything undelivered goes to flash. */
+  /** The link is down and forgot what was in flight: everything undelivered goes to flash. */
   down(): void {
     this.connected = false;
     this.ids.fill(0);

@@ -7,7 +7,7 @@ import { PROTOCOL_VERSION } from "../../protocol/wire/data-frame.ts";
 import { MqttClient } from "./mqtt/client.ts";
 import type { Link, LinkOptions } from "./link.ts";
 
-/** Records the store may have in flight at once (firmware/uplink/uplink.ts); the window adds one each for birth and gap. */
+/** Publishes awaiting PUBACK at once: the store's records (firmware/uplink/uplink.ts), a gap and a birth. */
 const WINDOW = 6;
 /** Topic level of each kind the link sends, by kind number (link.ts). */
 const KIND_NAMES = ["", "data", "alarm", "ack", "gap", "birth", "health"] as MessageKind[];
@@ -44,12 +44,9 @@ export function openLink(o: LinkOptions): Link {
     else o.refuse(parsed.id, parsed.code, parsed.message);
   });
   client.onState(function (state) {
+    // the client forgets what was in flight when the link drops: the store publishes it again
     if (state === "connected") o.up();
-    else {
-      // the store keeps its own copies and publishes them again after the reconnect
-      client.abandonInFlight();
-      o.down();
-    }
+    else o.down();
   });
   client.onAck(o.acked);
   return {

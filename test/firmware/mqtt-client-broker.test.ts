@@ -14,6 +14,6 @@ describe("MqttClient against an aedes broker", () => {
   it("receives commands on its subscription and acknowledges them", () => scenario.subscriptionDeliversCommands(make));
   it("a killed link makes the broker publish the will", () => scenario.killedLinkPublishesTheWill(make));
   it("a clean disconnect sends DISCONNECT and no will", () => scenario.cleanDisconnectKeepsTheWill(make));
-  it("re-sends an unacknowledged publish with DUP after the broker restarts", () =>
+  it("forgets an unacknowledged publish when the broker dies; published again after the reconnect it arrives", () =>
     scenario.unacknowledgedPublishSurvivesBrokerRestart(make));
 });

@@ -1,15 +1,13 @@
-// The board's MQTT 3.1.1 client: QoS 0/1 publishing with a bounded in-flight window, QoS 0/1
-// subscriptions, keep-alive, and reconnection with backoff. Espruino's own MQTT module is QoS 0
-// only and is fetched at upload time, so the firmware carries this one.
+// The board's MQTT 3.1.1 client: QoS 0/1 publishing with a bounded number of publishes awaiting
+// their PUBACK, QoS 0/1 subscriptions, keep-alive, and reconnection with backoff. Espruino's own
+// MQTT module is QoS 0 only and is fetched at upload time, so the firmware carries this one.
 //
-// Session: CONNECT always has clean session 0. The broker keeps the board's subscriptions and
-// the QoS 1 commands sent while it was away, and after every reconnect the client re-sends each
-// unacknowledged QoS 1 publish with its original packet id and DUP set (MQTT 3.1.1 §4.4). The
-// client id must therefore be stable and unique per board. A reboot forgets the window; what the
-// board's outbox still holds is published again under new packet ids.
-//
-// Payloads: the window keeps references to the callers' payloads (no copies; the board's RAM holds
-// each frame once). A caller leaves a payload unchanged until onAck reports its packet id.
+// Session: CONNECT always has clean session 0, so the broker keeps the board's subscriptions and the
+// QoS 1 commands sent while it was away. The client id must therefore be stable and unique per
+// board. The client keeps no copies of what it publishes: when the link drops, every publish not yet
+// acknowledged is forgotten (onState reports "disconnected" first), and the caller, which owns the
+// data, publishes it again after the reconnect under new packet ids (the board's store does). MQTT
+// 3.1.1 requires re-sending only on reconnect (§4.4), so nothing is re-sent while connected either.
 import { PacketWriter } from "./packet-writer.ts";
 import { PacketParser, type PacketHandler } from "./parser.ts";
 import { writeConnect, type Will } from "./connect.ts";
@@ -18,7 +16,6 @@ import { writeSubscribe } from "./subscribe.ts";
 import { writeDisconnect, writePingreq, writePuback } from "./short-packets.ts";
 import { connackRefusal } from "./connack.ts";
 import { Backoff, xorshift32 } from "./backoff.ts";
-import { InFlightWindow } from "./in-flight.ts";
 import { PUBLISH } from "./packet-types.ts";
 import { toByteString } from "./byte-string.ts";
 import type { MqttNet, MqttSocket } from "./net.ts";
@@ -38,7 +35,7 @@ export interface MqttClientOptions {
   now_s: () => number;
   /** QoS 1 publishes awaiting PUBACK at once; default 8. */
   window?: number;
-  /** Time before an unacknowledged QoS 1 publish is sent again with DUP, and before a missing CONNACK drops the link; default 10 s. */
+  /** Time before a missing CONNACK drops the link; default 10 s. */
   ackTimeout_s?: number;
   /** Uniform numbers in [0, 1) for the reconnect jitter; default xorshift32 seeded from the client id and the clock. */
   random?: () => number;
@@ -77,7 +74,9 @@ export class MqttClient {
   private readonly rxCapacity_B: number;
   private readonly tx: PacketWriter;
   private readonly parser: PacketParser;
-  private readonly window: InFlightWindow;
+  private readonly window: number;
+  /** Packet ids of the QoS 1 publishes awaiting their PUBACK. */
+  private inFlightIds: number[] = [];
   private readonly backoff: Backoff;
   private readonly subscriptions: Subscription[] = [];
 
@@ -105,7 +104,7 @@ export class MqttClient {
     this.broker = "MQTT broker " + options.host + ":" + options.port;
     this.ackTimeout_s = options.ackTimeout_s === undefined ? 10 : options.ackTimeout_s;
     this.tx = new PacketWriter(options.txCapacity_B === undefined ? 256 : options.txCapacity_B);
-    this.window = new InFlightWindow(options.window === undefined ? 8 : options.window);
+    this.window = options.window === undefined ? 8 : options.window;
     this.backoff = new Backoff(
       options.random === undefined ? xorshift32(seedFrom(options.clientId, options.now_s())) : options.random,
     );
@@ -133,8 +132,8 @@ export class MqttClient {
   }
 
   /** QoS 1 publishes not yet acknowledged. */
-  get inFlight(): number {
-    return this.window.count;
+  inFlight(): number {
+    return this.inFlightIds.length;
   }
 
   /** Starts connecting; the client keeps reconnecting until disconnect(). */
@@ -146,31 +145,23 @@ export class MqttClient {
   }
 
   /**
-   * QoS 1: stores the publish in the window and sends it when connected; returns its packet id,
-   * or -1 when the window is full (the caller keeps the data and tries again after an ack).
-   * QoS 0: sends at once and returns 0, or -1 when not connected.
+   * Sends at once while connected. QoS 1: returns the packet id onAck will report, or -1 when not
+   * connected or `window` publishes already await their PUBACK (the caller keeps the data and tries
+   * again after an ack or a reconnect). QoS 0: returns 0, or -1 when not connected.
    */
   publish(topic: string, payload: Uint8Array, qos: 0 | 1, retain: boolean): number {
     checkPublishTopic(topic);
-    if (qos === 0) {
-      if (!this.connected) return -1;
-      this.sendPublish(topic, payload, 0, retain, false, 0);
-      return 0;
+    if (!this.connected || (qos === 1 && this.inFlightIds.length === this.window)) return -1;
+    let packetId = 0;
+    if (qos === 1) {
+      packetId = this.nextPacketId();
+      this.inFlightIds.push(packetId);
     }
-    if (this.window.count === this.window.size) return -1;
-    const packetId = this.nextPacketId();
-    const slot = this.window.add(packetId, topic, payload, retain);
-    if (this.connected) this.sendSlot(slot);
+    this.tx.reset();
+    writePublishHeader(this.tx, { topic: topic, payloadLength_B: payload.length, qos: qos, retain: retain, dup: false, packetId: packetId });
+    this.write(this.tx.toByteString());
+    if (payload.length > 0) this.write(toByteString(payload));
     return packetId;
-  }
-
-  /**
-   * Forgets every unacknowledged QoS 1 publish, for a caller that keeps its own copies and publishes
-   * them again after a reconnect (under new packet ids) instead of having the window re-send them.
-   * Their payloads are released at once; late PUBACKs for them are ignored.
-   */
-  abandonInFlight(): void {
-    this.window.clear();
   }
 
   /** Subscribes now if connected, and again on every connect the broker has no session for. */
@@ -213,7 +204,10 @@ export class MqttClient {
         self.incoming(topic, payload, qos, packetId);
       },
       puback: function (packetId) {
-        if (self.window.release(packetId)) self.emitAck(packetId);
+        const i = self.inFlightIds.indexOf(packetId);
+        if (i < 0) return;
+        self.inFlightIds.splice(i, 1);
+        self.emitAck(packetId);
       },
       suback: function (packetId, returnCode) {
         self.suback(packetId, returnCode);
@@ -320,6 +314,7 @@ export class MqttClient {
     this.tickTimer = undefined;
     const wasConnected = this.connected;
     this.connected = false;
+    this.inFlightIds = [];
     if (wasConnected) this.emitState("disconnected");
     if (!this.stopped) this.scheduleReconnect();
   }
@@ -362,13 +357,6 @@ export class MqttClient {
         this.pingSentAt_s = now;
       }
     }
-    const w = this.window;
-    if (w.count === 0) return;
-    const slots = w.slotsInOrder();
-    for (let i = 0; i < slots.length && this.connected; i++) {
-      const sentAt = w.sentAt(slots[i]);
-      if (sentAt >= 0 && now - sentAt >= this.ackTimeout_s) this.sendSlot(slots[i]);
-    }
   }
 
   private connack(sessionPresent: boolean, returnCode: number): void {
@@ -385,8 +373,6 @@ export class MqttClient {
     if (!sessionPresent) {
       for (let i = 0; i < this.subscriptions.length && this.connected; i++) this.sendSubscribe(this.subscriptions[i]);
     }
-    const slots = this.window.slotsInOrder();
-    for (let i = 0; i < slots.length && this.connected; i++) this.sendSlot(slots[i]);
     if (this.connected) this.emitState("connected");
   }
 
@@ -416,7 +402,7 @@ export class MqttClient {
     let id = this.lastPacketId;
     do {
       id = id === 65535 ? 1 : id + 1;
-    } while (this.window.has(id));
+    } while (this.inFlightIds.indexOf(id) >= 0);
     this.lastPacketId = id;
     return id;
   }
@@ -440,27 +426,6 @@ export class MqttClient {
       will: o.will,
     });
     this.write(this.tx.toByteString());
-  }
-
-  private sendSlot(slot: number): void {
-    const w = this.window;
-    const dup = w.sentAt(slot) >= 0;
-    this.sendPublish(w.topic(slot), w.payload(slot), 1, w.retain(slot), dup, w.packetId(slot));
-    w.markSent(slot, this.o.now_s());
-  }
-
-  private sendPublish(topic: string, payload: Uint8Array, qos: 0 | 1, retain: boolean, dup: boolean, packetId: number): void {
-    this.tx.reset();
-    writePublishHeader(this.tx, {
-      topic: topic,
-      payloadLength_B: payload.length,
-      qos: qos,
-      retain: retain,
-      dup: dup,
-      packetId: packetId,
-    });
-    this.write(this.tx.toByteString());
-    if (payload.length > 0) this.write(toByteString(payload));
   }
 
   private sendSubscribe(entry: Subscription): void {

@@ -162,9 +162,9 @@ export async function cleanDisconnectKeepsTheWill(make: ClientFactory): Promise<
 }
 
 /**
- * The first broker takes the publish but never acknowledges it and then dies; the board
- * reconnects to its replacement on the same port and re-sends the publish with DUP and the
- * same packet id, which now reaches the host and is acknowledged.
+ * The first broker takes the publish but never acknowledges it and then dies; the client forgets
+ * the publish with the link (no ack is ever reported for it), reconnects to the replacement on the
+ * same port, and the caller's second publish of the same data reaches the host and is acknowledged.
  */
 export async function unacknowledgedPublishSurvivesBrokerRestart(make: ClientFactory): Promise<void> {
   const swallowing = await startBroker(0, CREDENTIALS, { authorizePublish: () => undefined });
@@ -180,14 +180,21 @@ export async function unacknowledgedPublishSurvivesBrokerRestart(make: ClientFac
     await swallowing.stop();
     await waitFor("the board to notice", () => b.states.includes("disconnected"));
     expect(b.acks).toEqual([]);
+    expect(b.client.publish(TOPIC + "data", ALL_BYTES, 1, false)).toBe(-1);
     restarted = await startBroker(port, CREDENTIALS);
     host = await hostSubscriber(port, [TOPIC + "data"], CREDENTIALS);
-    await waitFor("the re-sent publish to be acknowledged", () => b.acks.includes(id), 15_000);
+    await waitFor("the board to reconnect", () => b.states.filter((s) => s === "connected").length === 2, 15_000);
+    const again = b.client.publish(TOPIC + "data", ALL_BYTES, 1, false);
+    expect(again).toBeGreaterThan(0);
+    await waitFor("the second publish to be acknowledged", () => b.acks.includes(again), 15_000);
     await waitFor("the data at the host", () => host?.messages.length === 1);
     expect(Array.from(host.messages[0].payload)).toEqual(Array.from(ALL_BYTES));
+    expect(b.acks).toEqual([again]);
+    expect(b.acks).not.toContain(id);
     const last = b.net.sockets.length - 1;
-    const resent = sentPackets(b.net, last).find((p) => p.cmd === "publish") as IPublishPacket;
-    expect(resent).toMatchObject({ dup: true, qos: 1, messageId: id, topic: TOPIC + "data" });
+    const resent = sentPackets(b.net, last).filter((p) => p.cmd === "publish") as IPublishPacket[];
+    expect(resent).toHaveLength(1);
+    expect(resent[0]).toMatchObject({ dup: false, qos: 1, messageId: again, topic: TOPIC + "data" });
     expect(b.errors.some((e) => e.startsWith("MQTT broker 127.0.0.1:" + port + " closed the connection"))).toBe(true);
   } finally {
     b.client.disconnect();
