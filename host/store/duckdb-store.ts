@@ -17,11 +17,11 @@ import type { Data } from "../../protocol/schema/data.ts";
 import type { AlarmQuery, AlarmRecord, ExportQuery, ExportTable, History, HistoryQuery } from "../bridge/api-types.ts";
 import { exportTable } from "../export/export-table.ts";
 import { CREATE_TABLES, MERGE_INCOMING, MIGRATE_OLD_LAYOUT, OLD_LAYOUT_CHECK } from "./duckdb-schema.ts";
+import { toAlarmRecord } from "./alarm-rows.ts";
 import { cborToJson } from "./json.ts";
 import { checkLengths } from "./sample-rows.ts";
 import { SerialQueue } from "./serial-queue.ts";
 import {
-  alarmKey,
   bucketWidth_us,
   checkHistoryQuery,
   DEFAULT_ALARM_LIMIT,
@@ -412,26 +412,6 @@ export class DuckDbStore implements SampleStore {
 
 function streamKey(board: string, channel: string): string {
   return `${board}\u0000${channel}`;
-}
-
-function toAlarmRecord(row: Record<string, DuckDBValue>): AlarmRecord {
-  const record: AlarmRecord = {
-    rig: String(row.rig),
-    board: String(row.board),
-    boot: Number(row.boot),
-    n: Number(row.n),
-    key: alarmKey(String(row.channel), String(row.rule)),
-    channel: String(row.channel),
-    rule: String(row.rule),
-    state: row.state === "raised" ? "raised" : "cleared",
-    t_us: Number(row.t_us),
-    value: Number(row.value),
-    threshold: Number(row.threshold),
-    received_ms: Number(row.received_ms),
-  };
-  if (row.acknowledged_by !== null) record.acknowledged_by = String(row.acknowledged_by);
-  if (row.acknowledged_ms !== null) record.acknowledged_ms = Number(row.acknowledged_ms);
-  return record;
 }
 
 function toStoredSample(row: Record<string, DuckDBValue>): StoredSample {

@@ -4,11 +4,12 @@ import type { Birth, BirthChannel } from "../../protocol/schema/birth.ts";
 import type { Data } from "../../protocol/schema/data.ts";
 import type { AlarmQuery, AlarmRecord, ExportQuery, ExportTable, History, HistoryQuery } from "../bridge/api-types.ts";
 import { exportTable } from "../export/export-table.ts";
+import { toAlarmRecord } from "./alarm-rows.ts";
 import { cborToJson } from "./json.ts";
 import { CREATE_TABLES, INSERT_ALARM, INSERT_BIRTH, INSERT_SAMPLES, TIMESCALE_SETUP, UPSERT_BOARD } from "./postgres-schema.ts";
 import { SerialQueue } from "./serial-queue.ts";
 import { checkLengths } from "./sample-rows.ts";
-import { alarmKey, bucketWidth_us, checkHistoryQuery, DEFAULT_ALARM_LIMIT, DEFAULT_SAMPLE_LIMIT, type BoardRecord, type ChannelSamples, type SampleQuery, type SampleStore, type StoredBirth, type StoredSample } from "./store.ts";
+import { bucketWidth_us, checkHistoryQuery, DEFAULT_ALARM_LIMIT, DEFAULT_SAMPLE_LIMIT, type BoardRecord, type ChannelSamples, type SampleQuery, type SampleStore, type StoredBirth, type StoredSample } from "./store.ts";
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -295,26 +296,6 @@ export class PostgresStore implements SampleStore {
     if (this.pool === undefined) throw new Error(`PostgreSQL store ${redacted(this.url)} is not open (call open() first)`);
     return this.pool;
   }
-}
-
-function toAlarmRecord(row: Record<string, unknown>): AlarmRecord {
-  const record: AlarmRecord = {
-    rig: String(row.rig),
-    board: String(row.board),
-    boot: Number(row.boot),
-    n: Number(row.n),
-    key: alarmKey(String(row.channel), String(row.rule)),
-    channel: String(row.channel),
-    rule: String(row.rule),
-    state: row.state === "raised" ? "raised" : "cleared",
-    t_us: Number(row.t_us),
-    value: Number(row.value),
-    threshold: Number(row.threshold),
-    received_ms: Number(row.received_ms),
-  };
-  if (row.acknowledged_by !== null) record.acknowledged_by = String(row.acknowledged_by);
-  if (row.acknowledged_ms !== null) record.acknowledged_ms = Number(row.acknowledged_ms);
-  return record;
 }
 
 function toStoredSample(row: { t_us: string; raw: number; value: number }): StoredSample {
