@@ -33,6 +33,14 @@ export interface DqDv {
 
 const DEFAULT_FWHM_V = 0.01;
 
+/** What both methods start from: the smoothing and grid widths, and the half-cycle's (charge, voltage) pairs. */
+function prepare(time_s: Float64Array, current_A: Float64Array, voltage_V: Float64Array, half: HalfCycle, options: DqDvOptions) {
+  const fwhm_V = options.smoothingFwhm_V ?? DEFAULT_FWHM_V;
+  const step_V = options.voltageStep_V ?? fwhm_V / 10;
+  const pairs = chargeVoltagePairs(time_s, current_A, voltage_V, half, options);
+  return { fwhm_V, step_V, pairs, count: pairs.charge_As.length };
+}
+
 /**
  * dQ/dV of one half-cycle by interpolation and inversion: V(Q) onto a uniform charge grid
  * (averaging samples within a grid cell), made monotonic by isotonic regression so it can be
@@ -46,10 +54,7 @@ export function dqdvInterpolated(
   half: HalfCycle,
   options: DqDvOptions,
 ): DqDv {
-  const fwhm_V = options.smoothingFwhm_V ?? DEFAULT_FWHM_V;
-  const step_V = options.voltageStep_V ?? fwhm_V / 10;
-  const pairs = chargeVoltagePairs(time_s, current_A, voltage_V, half, options);
-  const count = pairs.charge_As.length;
+  const { fwhm_V, step_V, pairs, count } = prepare(time_s, current_A, voltage_V, half, options);
   const points = options.chargePoints ?? Math.min(5000, Math.max(100, Math.round(count / 10)));
   const total_As = count > 0 ? pairs.charge_As[count - 1] : 0;
   if (count < 2 || !(total_As > 0)) return emptyResult(half, "interpolate_invert", fwhm_V, step_V, pairs.basis);
@@ -99,10 +104,7 @@ export function dqdvHistogram(
   half: HalfCycle,
   options: DqDvOptions,
 ): DqDv {
-  const fwhm_V = options.smoothingFwhm_V ?? DEFAULT_FWHM_V;
-  const step_V = options.voltageStep_V ?? fwhm_V / 10;
-  const pairs = chargeVoltagePairs(time_s, current_A, voltage_V, half, options);
-  const count = pairs.charge_As.length;
+  const { fwhm_V, step_V, pairs, count } = prepare(time_s, current_A, voltage_V, half, options);
   if (count < 2) return emptyResult(half, "histogram", fwhm_V, step_V, pairs.basis);
   let vMin = Infinity;
   let vMax = -Infinity;
