@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
-import { bundleFlashProblem } from "../../boards/limits.ts";
+import { STORAGE_RESERVE_BYTES, bundleFlashProblem, storeFlashShare_B } from "../../boards/limits.ts";
 import { boardIds, loadBoardProfile } from "../../boards/profile.ts";
 import { validateRigConfig } from "../../boards/rig-config.ts";
 import { startEmbeddedBroker } from "../../host/broker/embedded.ts";
+import { Gateway } from "../../host/gateway/gateway.ts";
 import { simProfile } from "../../sim/board-profile.ts";
 import { Ads1115Twin } from "../../sim/chips/ads1115.ts";
 import { SimBoard } from "../../sim/runtime/board.ts";
@@ -18,7 +19,7 @@ const MEMORY_EVERY_s = 10;
 
 /**
  * JsVars of the default rig on the MDBT42Q profile, after boot and at the peak of a simulated hour
- * publishing to an in-process broker. Estimated as for a program saved to flash, where the
+ * publishing to an in-process broker through the serial gateway (the board's Bluetooth UART). Estimated as for a program saved to flash, where the
  * interpreter keeps function code in flash and RAM holds the data: that is how a board runs
  * `cellrig flash`. The same board with the code uploaded to RAM is given beside it.
  */
@@ -37,6 +38,7 @@ async function jsvarFigures(rig: Record<string, unknown>, progress: (line: strin
     };
     const inRam = make(false, "bench-ram");
     const inFlash = make(true, "bench-flash");
+    const gateway = new Gateway({ serial: inFlash.serialPorts.port("Bluetooth").stream(), brokerUrl: broker.url, silence_s: 3600 });
     const afterBoot = inFlash.memory().usage;
     const afterBootRam = inRam.memory().usage;
     inRam.close();
@@ -48,7 +50,10 @@ async function jsvarFigures(rig: Record<string, unknown>, progress: (line: strin
     }
     const peak = inFlash.memory().peak;
     const errors = inFlash.errors.length;
+    const published = gateway.counters.published;
     inFlash.close();
+    await gateway.close();
+    if (published < RUN_s / 2) throw new Error(`the gateway republished only ${published} messages of the JsVar run on ${JSVAR_BOARD}; the serial link did not stay up`);
     if (errors > 0) throw new Error(`the firmware reported ${errors} error(s) during the JsVar run on ${JSVAR_BOARD}`);
     return [
       compared("firmware.jsvars_after_boot", afterBoot, board.jsvars, "JsVars", `default rig on ${JSVAR_BOARD}, code in flash (saved program)`),
@@ -72,11 +77,12 @@ export const firmwareBenchmark: Benchmark = {
       const config = validateRigConfig({ ...rig, board: id }, board);
       const bundle = await buildFirmware({ board, config, ignoreStorage: true });
       const fits = bundleFlashProblem(bundle.bytes, config, board) === undefined;
+      const room_B = board.storage_bytes - storeFlashShare_B(config) - STORAGE_RESERVE_BYTES;
       figures.push({
         name: `firmware.bundle_bytes.${id}`,
         value: bundle.bytes,
         unit: "bytes",
-        note: `default rig, minified; ${fits ? "fits" : "does NOT fit"} ${board.storage_bytes} bytes of Storage beside the store's least share and the reserve`,
+        note: `default rig, minified, ${board.transport} transport; ${fits ? "fits" : "does NOT fit"} the ${room_B} bytes its Storage leaves beside the store's least share and the reserve`,
       });
     }
     figures.push(...(await jsvarFigures(rig, progress)));
