@@ -196,7 +196,7 @@ function openLink(espruino: Espruino, port: string, log: (line: string) => void,
         if (disconnected) throw new Error(`${port} is disconnected`);
         espruino.Config.SAVE_ON_SEND = options.toFlash ? 1 : 0;
         espruino.Config.RESET_BEFORE_SEND = options.resetFirst;
-        const transformed = await new Promise<string>((done) => espruino.callProcessor("transformForEspruino", code, (out) => done(out as string)));
+        const transformed = padToBlock(await new Promise<string>((done) => espruino.callProcessor("transformForEspruino", code, (out) => done(out as string))));
         const errorsBefore = problems.length;
         const printed: string[] = [];
         boardErrors = printed;
@@ -244,6 +244,19 @@ function openLink(espruino: Espruino, port: string, log: (line: string) => void,
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+}
+
+/** The tools' write block, chars (core/serial.js, writeSerialWorker). */
+const WRITE_BLOCK_CHARS = 512;
+
+/**
+ * The tools call back from a write only when it is longer than one block, so a short send (a small
+ * configuration and load()) would never finish. It is lengthened in front by a string statement:
+ * the tools collapse whitespace and comments but keep tokens, and the board evaluates a string
+ * silently on an echo-off line.
+ */
+function padToBlock(code: string): string {
+  return code.length > WRITE_BLOCK_CHARS ? code : `"${" ".repeat(WRITE_BLOCK_CHARS - code.length)}";\n${code}`;
 }
 
 /**
