@@ -2,13 +2,16 @@ import type { Command } from "../command.ts";
 import { analyze } from "./analyze.ts";
 import { bench } from "./bench.ts";
 import { bridge } from "./bridge.ts";
+import { broker } from "./broker.ts";
 import { build } from "./build.ts";
+import { device } from "./device.ts";
 import { flashInterpreter } from "./flash-interpreter.ts";
 import { flash } from "./flash.ts";
 import { gateway } from "./gateway.ts";
+import { init } from "./init.ts";
 import { schema } from "./schema.ts";
 import { sim } from "./sim.ts";
 import { start } from "./start.ts";
 
 /** Every `cellrig` subcommand, in the order `cellrig --help` lists them. */
-export const commands: Command[] = [start, sim, bridge, gateway, build, flash, flashInterpreter, schema, analyze, bench];
+export const commands: Command[] = [start, sim, bridge, gateway, broker, init, build, device, flash, flashInterpreter, schema, analyze, bench];
