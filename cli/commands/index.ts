@@ -9,9 +9,10 @@ import { flashInterpreter } from "./flash-interpreter.ts";
 import { flash } from "./flash.ts";
 import { gateway } from "./gateway.ts";
 import { init } from "./init.ts";
+import { monitor } from "./monitor.ts";
 import { schema } from "./schema.ts";
 import { sim } from "./sim.ts";
 import { start } from "./start.ts";
 
 /** Every `cellrig` subcommand, in the order `cellrig --help` lists them. */
-export const commands: Command[] = [start, sim, bridge, gateway, broker, init, build, device, flash, flashInterpreter, schema, analyze, bench];
+export const commands: Command[] = [start, sim, bridge, gateway, broker, init, build, device, flash, monitor, flashInterpreter, schema, analyze, bench];
