@@ -39,14 +39,6 @@ export class CborWriter {
     this.scratch = new DataView(new ArrayBuffer(8));
   }
 
-  get capacity(): number {
-    return this.buffer.length;
-  }
-
-  get length(): number {
-    return this.pos;
-  }
-
   reset(): void {
     this.pos = 0;
   }
@@ -112,10 +104,6 @@ export class CborWriter {
     else this.head(MAJOR_UINT, value);
   }
 
-  bytesHead(length_B: number): void {
-    this.head(MAJOR_BYTES, length_B);
-  }
-
   /** Byte string (major type 2); `bytes()` is the writer's own output. */
   byteString(data: Uint8Array): void {
     this.head(MAJOR_BYTES, data.length);
@@ -148,10 +136,6 @@ export class CborWriter {
 
   mapHead(pairs: number): void {
     this.head(MAJOR_MAP, pairs);
-  }
-
-  tag(tag: number): void {
-    this.head(MAJOR_TAG, tag);
   }
 
   bool(value: boolean): void {

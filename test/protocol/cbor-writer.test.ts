@@ -4,6 +4,7 @@ import { Decoder } from "cbor-x";
 import { writeTypedArray } from "../../protocol/wire/cbor-typed-array.ts";
 import {
   CborWriter,
+  MAJOR_TAG,
   TAG_FLOAT32_LE,
   TAG_SINT16_LE,
   TAG_SINT32_LE,
@@ -153,7 +154,7 @@ describe("CborWriter strings and simple values", () => {
       w.bool(true);
       w.null();
       w.undefined();
-      w.tag(1);
+      w.head(MAJOR_TAG, 1);
       w.uint(1363896240);
     });
     expect(hex(bytes)).toBe("87" + "43010203" + "6449455446" + "63e6b0b4" + "f5" + "f6" + "f7" + "c11a514b67b0");
@@ -175,7 +176,7 @@ describe("CborWriter buffer", () => {
   it("reuses its buffer after reset", () => {
     const w = new CborWriter(8);
     w.text("abcdefg");
-    expect(w.length).toBe(8);
+    expect(w.bytes().length).toBe(8);
     w.reset();
     w.uint(500);
     expect(hex(w.bytes())).toBe("1901f4");
