@@ -5,6 +5,7 @@ import { bridge } from "./bridge.ts";
 import { broker } from "./broker.ts";
 import { build } from "./build.ts";
 import { device } from "./device.ts";
+import { doctor } from "./doctor.ts";
 import { flashInterpreter } from "./flash-interpreter.ts";
 import { flash } from "./flash.ts";
 import { gateway } from "./gateway.ts";
@@ -15,4 +16,4 @@ import { sim } from "./sim.ts";
 import { start } from "./start.ts";
 
 /** Every `cellrig` subcommand, in the order `cellrig --help` lists them. */
-export const commands: Command[] = [start, sim, bridge, gateway, broker, init, build, device, flash, monitor, flashInterpreter, schema, analyze, bench];
+export const commands: Command[] = [start, sim, bridge, gateway, broker, init, build, device, flash, monitor, doctor, flashInterpreter, schema, analyze, bench];

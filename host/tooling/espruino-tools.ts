@@ -38,6 +38,8 @@ export interface EspruinoLink {
    * and gone quiet; rejects if the board printed an error meanwhile.
    */
   send(code: string, options: SendOptions): Promise<void>;
+  /** The value of `expression` on the board, as the tools read it: through JSON.stringify on the board. */
+  evaluate(expression: string): Promise<unknown>;
   /** Statements that write `contents` to the Storage file `name`, as the tools upload files. */
   storageWriteCode(name: string, contents: string): string;
   close(): Promise<void>;
@@ -65,7 +67,11 @@ interface Espruino {
     };
     CodeWriter: { writeToEspruino(code: string, done: () => void): void };
     Env: { getData(): Record<string, unknown> };
-    Utils: { getUploadFileCode(name: string, contents: string): string; addRecognisedDeviceAddress(address: string): void };
+    Utils: {
+      getUploadFileCode(name: string, contents: string): string;
+      addRecognisedDeviceAddress(address: string): void;
+      executeExpression(expression: string, done: (result: string | undefined) => void): void;
+    };
     Notifications: Record<"success" | "error" | "warning" | "info", (text: string) => void>;
     Status: { setStatus(text: string, max?: number): void; hasProgress(): boolean; incrementProgress(amount: number): void };
   };
@@ -192,6 +198,22 @@ function openLink(espruino: Espruino, port: string, log: (line: string) => void,
     return {
       env,
       storageWriteCode: (name, contents) => espruino.Core.Utils.getUploadFileCode(name, contents),
+      evaluate(expression) {
+        if (disconnected) return Promise.reject(new Error(`${port} is disconnected`));
+        return new Promise((resolve, reject) =>
+          espruino.Core.Utils.executeExpression(expression, (result) => {
+            if (result === undefined) {
+              reject(new Error(`${port} gave no answer for ${expression} (is the board busy or printing?)`));
+              return;
+            }
+            try {
+              resolve(JSON.parse(result));
+            } catch {
+              reject(new Error(`${port} answered ${expression} with ${JSON.stringify(result.slice(0, 80))}, not JSON`));
+            }
+          }),
+        );
+      },
       async send(code, options) {
         if (disconnected) throw new Error(`${port} is disconnected`);
         espruino.Config.SAVE_ON_SEND = options.toFlash ? 1 : 0;
