@@ -45,7 +45,11 @@ export function refusePasswordsIn(config: object, source: string): void {
 /** The configuration the board reads from Storage: the rig configuration with its passwords filled in. */
 export function withSecrets<C extends { broker: object; wifi?: object }>(config: C, secrets: BoardSecrets): C {
   const out: C = { ...config, broker: { ...config.broker } };
-  if (secrets.broker_password !== undefined) (out.broker as Record<string, unknown>).password = secrets.broker_password;
+  if (secrets.broker_password !== undefined) {
+    // MQTT sends a password only beside a user name (MQTT 3.1.1 §3.1.2.9); the board refuses one alone.
+    if (!("username" in config.broker)) throw new Error("a broker password was given but the rig configuration's broker has no username: add broker.username or drop the password");
+    (out.broker as Record<string, unknown>).password = secrets.broker_password;
+  }
   if (secrets.wifi_password !== undefined) {
     if (config.wifi === undefined) throw new Error("a Wi-Fi password was given but the rig configuration has no wifi section: add wifi.ssid or drop the password");
     out.wifi = { ...config.wifi, password: secrets.wifi_password };

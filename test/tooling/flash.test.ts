@@ -42,7 +42,7 @@ describe("cellrig flash to a simulated board's device port", () => {
     broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0 });
     dir = mkdtempSync(join(tmpdir(), "cellrig-flash-"));
     rigFile = join(dir, "rig.json");
-    writeFileSync(rigFile, JSON.stringify({ ...rig, broker: { ...rig.broker, port: broker.port } }));
+    writeFileSync(rigFile, JSON.stringify({ ...rig, broker: { ...rig.broker, port: broker.port, username: "bench" } }));
     clock = new VirtualClock(Date.now() / 1000);
     const profile = simProfile(linux);
     port = await startDevicePort({
@@ -84,7 +84,7 @@ describe("cellrig flash to a simulated board's device port", () => {
 
       const storage = port.device.storage;
       const stored = JSON.parse(bytesToString(storage.get("cellrig.json")!.data));
-      expect(stored).toEqual({ ...rig, broker: { ...rig.broker, port: broker.port, password: "s3cret" } });
+      expect(stored).toEqual({ ...rig, broker: { ...rig.broker, port: broker.port, username: "bench", password: "s3cret" } });
       expect(bytesToString(storage.get(".bootcde")!.data)).toContain(`"${hash}"`);
 
       const deadline = Date.now() + 10_000;
@@ -105,6 +105,14 @@ describe("cellrig flash to a simulated board's device port", () => {
     const result = await cellrig(["flash", "--board", "linux", "--config", withPassword, "--port", port.url]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("holds a broker password: remove it from the rig file and pass it in CELLRIG_BROKER_PASSWORD or a --secrets file");
+  });
+
+  it("refuses a broker password without a user name, which MQTT cannot send, before touching the board", async () => {
+    const anonymous = join(dir, "rig-anonymous.json");
+    writeFileSync(anonymous, JSON.stringify({ ...rig, broker: { ...rig.broker, port: broker.port } }));
+    const result = await cellrig(["flash", "--board", "linux", "--config", anonymous, "--port", "tcp://127.0.0.1:1"], { CELLRIG_BROKER_PASSWORD: "s3cret" });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("a broker password was given but the rig configuration's broker has no username: add broker.username or drop the password");
   });
 
   it("says which port did not answer", async () => {
