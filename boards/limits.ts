@@ -20,7 +20,7 @@ export const FIXED_JSVARS = 450;
 export const JSVARS_PER_CHANNEL = 40;
 /** Storage kept free for the configuration file and the gap file. */
 export const STORAGE_RESERVE_BYTES = 8192;
-/** One store segment in flash, file header included (firmware/store/flash-log.ts). */
+/** One store segment in flash, file header included (firmware/store/store.ts). */
 export const SEGMENT_FOOTPRINT_BYTES = 4096;
 export const SEGMENT_BYTES = 4064;
 /** Record header of the store (firmware/store/record.ts) plus the backfill flag and padding. */

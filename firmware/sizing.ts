@@ -1,6 +1,6 @@
 import build from "cellrig:build";
 import type { RigConfig } from "../boards/rig-schema.ts";
-import { SEGMENT_FOOTPRINT_BYTES } from "./store/flash-log.ts";
+import { SEGMENT_FOOTPRINT_BYTES } from "./store/store.ts";
 
 // Buffer sizes from the board profile and the rig, by the same rules as boards/limits.ts (which the
 // build checks the rig against; that module is host code, so the few formulas are repeated here).

@@ -2,14 +2,38 @@ import { CborWriter } from "../../protocol/wire/cbor-writer.ts";
 import type { GapMessage } from "../../protocol/wire/gap.ts";
 import { writeValue } from "../../protocol/wire/cbor-value.ts";
 import { PROTOCOL_VERSION } from "../../protocol/wire/data-frame.ts";
-import { FlashLog } from "./flash-log.ts";
-import { RamRing } from "./ram-ring.ts";
-import { KIND_DATA, KIND_OFFSET, RECORD_HEADER_BYTES, emptyMeta, readHeader, type RecordMeta } from "./record.ts";
+import { BACKFILL_ENTRY, backfillOffset } from "./backfill.ts";
+import {
+  CRC_FROM,
+  CRC_OFFSET,
+  KIND_DATA,
+  KIND_ERASED,
+  KIND_OFFSET,
+  KIND_WRAP,
+  LENGTH_OFFSET,
+  RECORD_HEADER_BYTES,
+  STATE_DELIVERED,
+  STATE_OFFSET,
+  STATE_PENDING,
+  emptyMeta,
+  readHeader,
+  recordBytes,
+  writeHeader,
+  type RecordMeta,
+} from "./record.ts";
 
 /** Record kind of a gap message: gaps are kept apart from the records (see Store). */
 export const KIND_GAP = 4;
 /** Where the pending gap messages survive a reboot. */
 export const GAP_FILE = "cellrig.gap";
+export const SEGMENT_PREFIX = "cellrig.q";
+/** With the Storage library's 32-byte file header, one segment is one 4096-byte flash page. */
+export const SEGMENT_BYTES = 4064;
+/** Flash taken by one segment, its file header included. */
+export const SEGMENT_FOOTPRINT_BYTES = 4096;
+/** "CRQ1" at offset 0: a write at offset 0 would re-create the file, so no record starts there. */
+const SEGMENT_MAGIC = "CRQ1";
+const FIRST_RECORD = 4;
 
 /** The link the store publishes through. */
 export interface StoreLink {
@@ -38,87 +62,179 @@ export interface StoreOptions {
  * owns them, so in-flight records are re-published (flash: from their record; RAM: spilled to flash first). A
  * record that reached the broker just before the link broke is then delivered twice, which QoS 1
  * allows and the host resolves by (board, boot, seq).
+ *
+ * The RAM ring is one preallocated byte ring, oldest first. Three positions split it: [tail, next)
+ * was handed to the link and waits for its acknowledgement, [next, head) waits to be sent. A
+ * record's payload stays contiguous (the link sends straight from it), so a record that would cross
+ * the end starts again at 0 behind a wrap marker.
+ *
+ * Flash holds records oldest first in segment files of SEGMENT_BYTES written with
+ * `Storage.write(name, data, offset)` into erased space (never a StorageFile: a 0xFF in a payload
+ * would end it). Segment names carry a number that only grows, so `Storage.list` is the index a
+ * reboot needs: no index file is rewritten (and worn) per record. A record is committed by its CRC,
+ * written last; a torn record ends its segment. Delivery clears the record's state byte in place; a
+ * segment whose records are all delivered is erased. When the budget of segments is spent the
+ * oldest segment goes, and what it still held is counted for the gap message.
+ *
+ * One class on purpose: on a board every function costs RAM, so the ring, the flash log and the
+ * forwarding share their state and helpers.
  */
 export class Store {
-  private readonly ram: RamRing;
-  private readonly flash: FlashLog;
-  private readonly link: StoreLink;
-  private readonly storage: StorageModule;
+  private readonly linkOut: StoreLink;
+  private readonly storageModule: StorageModule;
   /** In-flight records: packet id (0 = free slot), RAM position or -1, flash segment and offset. */
   private readonly ids: Int32Array;
   private readonly ramPos: Int32Array;
   private readonly segs: Int32Array;
   private readonly offs: Int32Array;
-  private readonly where = new Int32Array(2);
-  private readonly meta: RecordMeta = emptyMeta();
-  private readonly gaps: GapMessage[];
+  /** The record being spilled or published; dropMeta is the one a dropped flash record is reported with. */
+  private readonly recMeta: RecordMeta = emptyMeta();
+  private readonly dropMeta: RecordMeta = emptyMeta();
+  private readonly gaps: GapMessage[] = [];
   private readonly gapWriter = new CborWriter(96);
   private gapId = -1;
-  private connected = false;
-  /** Data frames dropped and written to a gap message since boot. */
-  droppedFrames = 0;
+  private linkUp = false;
+
+  private readonly ringBytes: Uint8Array;
+  private readonly ringView: DataView;
+  private ringTail = 0;
+  private ringNext = 0;
+  private ringHead = 0;
+  /** Records in [tail, head) and in [next, head). */
+  private ringRecords = 0;
+  private ringUnsent = 0;
+  /** Bytes in [tail, head), wrap waste included. */
+  private ringUsed_B = 0;
+
+  /** Segments the log may take at most. */
+  private readonly segMax: number;
+  /** Segments oldest first, as a ring of `segMax` entries from `segFirst`. */
+  private readonly segNumbers: Int32Array;
+  private readonly segPending: Int16Array;
+  private readonly segEnds: Int16Array;
+  private segFirst = 0;
+  private segCount = 0;
+  /** The segment being appended to is the newest one, while this is true. */
+  private segWritable = false;
+  private segNextNumber = 0;
+  /** Read cursor: index from `segFirst` and offset of the next flash record to send. */
+  private readIndex = 0;
+  private readOff = FIRST_RECORD;
+  private readonly scratch = new Uint8Array(RECORD_HEADER_BYTES);
+  private readonly scratchView = new DataView(this.scratch.buffer);
+  private readonly single = new Uint8Array(1);
+  private readonly entryBytes = new Uint8Array(BACKFILL_ENTRY);
+  /** Flash records not yet delivered. */
+  private flashRecords = 0;
 
   constructor(o: StoreOptions) {
-    this.link = o.link;
-    this.storage = o.storage;
-    this.ram = new RamRing(o.ram_B);
+    const max = o.flashSegments;
+    if (max < 2) throw new Error("the flash store needs 2 segments at least: give store.flash_bytes 8192 or more");
+    const storage = o.storage;
+    this.linkOut = o.link;
+    this.storageModule = storage;
     this.ids = new Int32Array(o.window);
     this.ramPos = new Int32Array(o.window);
     this.segs = new Int32Array(o.window);
     this.offs = new Int32Array(o.window);
-    this.gaps = loadGaps(o.storage);
-    const self = this;
-    this.flash = new FlashLog(o.storage, o.flashSegments, function (meta) {
-      self.lost(meta);
+    this.ringBytes = new Uint8Array(o.ram_B & ~3);
+    this.ringView = new DataView(this.ringBytes.buffer);
+    this.segMax = max;
+    this.segNumbers = new Int32Array(max);
+    this.segPending = new Int16Array(max);
+    this.segEnds = new Int16Array(max);
+
+    // Gaps a previous boot had not delivered. Times are kept as whole seconds and microseconds: the
+    // interpreter prints numbers to about 11 digits, too few for µs since the epoch.
+    const rows = storage.readJSON(GAP_FILE, true);
+    if (Array.isArray(rows)) {
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i] as number[];
+        this.gaps.push({ boot: r[0], reason: "storage", seq: r[1], frames: r[2], samples: r[3], from_us: r[4] * 1e6 + r[5], until_us: r[6] * 1e6 + r[7] });
+      }
+    }
+
+    // The segments a previous boot left: their records are checked, delivered or torn ones dropped.
+    const names = storage.list(/^cellrig\.q\d+$/);
+    const found: number[] = [];
+    for (let i = 0; i < names.length; i++) found.push(parseInt(names[i].substring(SEGMENT_PREFIX.length), 10));
+    found.sort(function (a, b) {
+      return a - b;
     });
+    // more than the budget (a smaller budget now): the oldest go
+    while (found.length > max) storage.erase(SEGMENT_PREFIX + found.shift());
+    for (let i = 0; i < found.length; i++) {
+      const s = this.segSlot(this.segCount);
+      this.segNumbers[s] = found[i];
+      this.segCount++;
+      let off = FIRST_RECORD;
+      let pendingHere = 0;
+      while (this.flashHeader(this.segCount - 1, off)) {
+        const len = this.scratchView.getUint16(LENGTH_OFFSET, true);
+        const end = off + recordBytes(len);
+        if (end > SEGMENT_BYTES || this.scratchView.getUint32(CRC_OFFSET, true) !== this.crcOf(this.segCount - 1, off, len)) break;
+        if (this.scratch[STATE_OFFSET] === STATE_PENDING) pendingHere++;
+        off = end;
+      }
+      this.segPending[s] = pendingHere;
+      this.segEnds[s] = off;
+      this.flashRecords += pendingHere;
+      this.segNextNumber = found[i] + 1;
+      if (pendingHere === 0) {
+        storage.erase(SEGMENT_PREFIX + found[i]);
+        this.segCount--;
+      }
+    }
   }
 
   /** Records waiting for delivery, RAM and flash. */
   waiting(): number {
-    return this.ram.records + this.flash.records;
+    return this.ringRecords + this.flashRecords;
   }
 
   /** Bytes taken and bytes available, RAM and flash together, for health. */
   used_B(): number {
-    return this.ram.used_B + this.flash.segments * 4096;
+    return this.ringUsed_B + this.segCount * SEGMENT_FOOTPRINT_BYTES;
   }
 
   total_B(): number {
-    return this.ram.bytes.length + this.flash.maxSegments * 4096;
+    return this.ringBytes.length + this.segMax * SEGMENT_FOOTPRINT_BYTES;
   }
 
   /** Queues a message; the payload is copied, so the caller may reuse its buffer at once. */
   push(meta: RecordMeta, payload: Uint8Array): void {
-    if (this.connected) {
-      if (!this.ram.append(meta, payload)) {
+    if (this.linkUp) {
+      if (!this.ringAppend(meta, payload)) {
         this.spill(true);
-        if (!this.ram.append(meta, payload) && !this.flash.append(meta, payload, true)) this.lost(meta);
+        if (!this.ringAppend(meta, payload) && !this.flashAppend(meta, payload)) this.lost(meta);
       }
       this.pump();
       return;
     }
-    if (!this.flash.append(meta, payload, true)) this.lost(meta);
+    if (!this.flashAppend(meta, payload)) this.lost(meta);
   }
 
   /** The link is up: publish gaps, then flash, then RAM, oldest first. */
   up(): void {
-    this.connected = true;
+    this.linkUp = true;
     this.pump();
   }
 
   /** The link is down and forgot what was in flight: everything undelivered goes to flash. */
   down(): void {
-    this.connected = false;
+    this.linkUp = false;
     this.ids.fill(0);
     this.gapId = -1;
     this.spill(false);
-    this.flash.rewind();
+    this.readIndex = 0;
+    this.readOff = FIRST_RECORD;
   }
 
   /** Re-sends from flash what is still there, from the oldest record on. */
   resend(): void {
-    if (!this.connected) return;
-    this.flash.rewind();
+    if (!this.linkUp) return;
+    this.readIndex = 0;
+    this.readOff = FIRST_RECORD;
     this.pump();
   }
 
@@ -128,63 +244,153 @@ export class Store {
       this.gapId = -1;
       this.gaps.shift();
       this.saveGaps();
-      this.pump();
-      return true;
+    } else {
+      const i = this.ids.indexOf(packetId);
+      if (i < 0) return false;
+      this.ids[i] = 0;
+      const pos = this.ramPos[i];
+      const bytes = this.ringBytes;
+      if (pos >= 0) {
+        // frees the record and every acknowledged record before it
+        bytes[pos + STATE_OFFSET] = STATE_DELIVERED;
+        while (this.ringRecords > this.ringUnsent) {
+          const t = this.normalise(this.ringTail);
+          if (bytes[t + STATE_OFFSET] !== STATE_DELIVERED) {
+            this.ringTail = t;
+            break;
+          }
+          const n = this.ringAfter(t);
+          this.ringUsed_B -= this.ringRecords === 1 ? this.ringUsed_B : n > t ? n - t : bytes.length - t + n;
+          this.ringTail = n;
+          this.ringRecords--;
+        }
+        if (this.ringRecords === 0) this.ringUsed_B = 0;
+      } else {
+        let index = -1;
+        for (let j = 0; j < this.segCount; j++) if (this.segNumbers[this.segSlot(j)] === this.segs[i]) index = j;
+        const name = index < 0 ? "" : this.segName(index);
+        const off = this.offs[i] + STATE_OFFSET;
+        if (index >= 0 && this.storageModule.read(name, off, 1) === String.fromCharCode(STATE_PENDING)) {
+          this.single[0] = 0;
+          this.storageModule.write(name, this.single, off);
+          this.segPending[this.segSlot(index)]--;
+          this.flashRecords--;
+          // delivered segments free their page at once; the next record opens a new one
+          while (this.segCount > 0 && this.segPending[this.segSlot(0)] === 0) this.dropOldest();
+        }
+      }
     }
-    const i = this.ids.indexOf(packetId);
-    if (i < 0) return false;
-    this.ids[i] = 0;
-    if (this.ramPos[i] >= 0) this.ram.delivered(this.ramPos[i]);
-    else this.flash.delivered(this.segs[i], this.offs[i]);
     this.pump();
     return true;
   }
 
+  /** Appends a record to the RAM ring; false when it does not fit now. */
+  private ringAppend(meta: RecordMeta, payload: Uint8Array): boolean {
+    const need = recordBytes(payload.length);
+    const size = this.ringBytes.length;
+    let at = this.ringHead;
+    let waste = 0;
+    if (this.ringRecords === 0) {
+      this.ringTail = this.ringNext = this.ringHead = at = 0;
+      if (need > size) return false;
+    } else if (this.ringHead > this.ringTail) {
+      if (need > size - this.ringHead) {
+        if (need > this.ringTail) return false;
+        waste = size - this.ringHead;
+        at = 0;
+      }
+    } else if (this.ringHead + need > this.ringTail) {
+      return false;
+    }
+    if (waste > 0) this.ringBytes[this.ringHead + KIND_OFFSET] = KIND_WRAP;
+    writeHeader(this.ringView, at, meta, payload.length);
+    this.ringBytes.set(payload, at + RECORD_HEADER_BYTES);
+    if (this.ringUnsent === 0) this.ringNext = at;
+    this.ringHead = at + need;
+    this.ringUsed_B += need + waste;
+    this.ringRecords++;
+    this.ringUnsent++;
+    return true;
+  }
+
+  /** Where the RAM record at `pos` really starts: past a wrap marker or the end, at 0. */
+  private normalise(pos: number): number {
+    return pos === this.ringBytes.length || (pos !== this.ringHead && this.ringBytes[pos + KIND_OFFSET] === KIND_WRAP) ? 0 : pos;
+  }
+
+  private ringAfter(pos: number): number {
+    return this.normalise(pos + recordBytes(this.ringView.getUint16(pos + LENGTH_OFFSET, true)));
+  }
+
+  /** Position of the oldest unsent RAM record, or -1. */
+  private peekUnsent(): number {
+    if (this.ringUnsent === 0) return -1;
+    this.ringNext = this.normalise(this.ringNext);
+    return this.ringNext;
+  }
+
+  /**
+   * Moves every RAM record not yet delivered to flash, oldest first, and empties the ring: the link
+   * is gone, so sent and unsent alike must go. With `unsentOnly` (RAM is full), records handed to
+   * the link stay and only the unsent ones move.
+   */
   private spill(unsentOnly: boolean): void {
-    const ram = this.ram;
-    const flash = this.flash;
-    const meta = this.meta;
-    const self = this;
-    ram.drain(function (pos) {
-      readHeader(ram.view, pos, meta);
-      const from = pos + RECORD_HEADER_BYTES;
-      if (!flash.append(meta, ram.bytes.subarray(from, from + ram.payloadLength(pos)), true)) self.lost(meta);
-    }, unsentOnly);
+    const bytes = this.ringBytes;
+    const meta = this.recMeta;
+    let pos = unsentOnly ? this.peekUnsent() : this.normalise(this.ringTail);
+    let left = unsentOnly ? this.ringUnsent : this.ringRecords;
+    while (left-- > 0) {
+      if (bytes[pos + STATE_OFFSET] !== STATE_DELIVERED) {
+        readHeader(this.ringView, pos, meta);
+        const from = pos + RECORD_HEADER_BYTES;
+        if (!this.flashAppend(meta, bytes.subarray(from, from + this.ringView.getUint16(pos + LENGTH_OFFSET, true)))) this.lost(meta);
+      }
+      pos = this.ringAfter(pos);
+    }
+    if (unsentOnly && this.ringRecords > this.ringUnsent) {
+      this.ringRecords -= this.ringUnsent;
+      this.ringUnsent = 0;
+      this.ringHead = this.ringNext;
+      this.ringUsed_B = this.ringHead > this.ringTail ? this.ringHead - this.ringTail : bytes.length - this.ringTail + this.ringHead;
+      return;
+    }
+    this.ringRecords = this.ringUnsent = this.ringUsed_B = 0;
+    this.ringTail = this.ringNext = this.ringHead = 0;
   }
 
   private pump(): void {
-    while (this.connected) {
+    while (this.linkUp) {
       if (this.gaps.length > 0 && this.gapId < 0) {
         this.gapWriter.reset();
         const g = this.gaps[0];
         // docs/PROTOCOL.md "gap": seq only when whole frames were lost
         writeValue(this.gapWriter, { b: g.boot, v: PROTOCOL_VERSION, seq: g.frames > 0 ? g.seq : undefined, from: g.from_us, until: g.until_us, frames: g.frames, reason: g.reason, samples: g.samples });
-        const id = this.link.publish(KIND_GAP, this.gapWriter.bytes());
+        const id = this.linkOut.publish(KIND_GAP, this.gapWriter.bytes());
         if (id < 0) return;
         this.gapId = id;
         continue;
       }
       const slot = this.ids.indexOf(0);
       if (slot < 0) return;
-      const fromFlash = this.flash.next(this.where, this.meta);
+      const fromFlash = this.flashNext(slot);
       if (fromFlash !== undefined) {
-        const id = this.link.publish(this.meta.kind, fromFlash);
+        const id = this.linkOut.publish(this.recMeta.kind, fromFlash);
         if (id < 0) {
-          this.flash.rewind();
+          this.readIndex = 0;
+          this.readOff = FIRST_RECORD;
           return;
         }
         this.ids[slot] = id;
         this.ramPos[slot] = -1;
-        this.segs[slot] = this.where[0];
-        this.offs[slot] = this.where[1];
         continue;
       }
-      const pos = this.ram.peekUnsent();
+      const pos = this.peekUnsent();
       if (pos < 0) return;
       const from = pos + RECORD_HEADER_BYTES;
-      const id = this.link.publish(this.ram.bytes[pos + KIND_OFFSET], this.ram.bytes.subarray(from, from + this.ram.payloadLength(pos)));
+      const id = this.linkOut.publish(this.ringBytes[pos + KIND_OFFSET], this.ringBytes.subarray(from, from + this.ringView.getUint16(pos + LENGTH_OFFSET, true)));
       if (id < 0) return;
-      this.ram.markSent();
+      this.ringNext = this.ringAfter(pos);
+      this.ringUnsent--;
       this.ids[slot] = id;
       this.ramPos[slot] = pos;
     }
@@ -193,22 +399,22 @@ export class Store {
   /** A record that could not be kept: data frames go into the gap message, by boot and run of seq. */
   private lost(meta: RecordMeta): void {
     if (meta.kind !== KIND_DATA) return;
-    this.droppedFrames++;
-    const last = this.gaps.length > 0 ? this.gaps[this.gaps.length - 1] : undefined;
+    const gaps = this.gaps;
+    const last = gaps[gaps.length - 1];
     // the gap in flight is frozen: what it says has been sent
-    if (last !== undefined && !(this.gapId >= 0 && this.gaps.length === 1) && last.boot === meta.boot && ((last.seq + last.frames) >>> 0) === meta.seq) {
+    if (last !== undefined && !(this.gapId >= 0 && gaps.length === 1) && last.boot === meta.boot && ((last.seq + last.frames) >>> 0) === meta.seq) {
       last.frames++;
       last.samples += meta.samples;
       last.until_us = meta.last_us;
     } else {
-      this.gaps.push({ boot: meta.boot, reason: "storage", samples: meta.samples, frames: 1, seq: meta.seq, from_us: meta.first_us, until_us: meta.last_us });
+      gaps.push({ boot: meta.boot, reason: "storage", samples: meta.samples, frames: 1, seq: meta.seq, from_us: meta.first_us, until_us: meta.last_us });
     }
     this.saveGaps();
   }
 
   private saveGaps(): void {
     if (this.gaps.length === 0) {
-      this.storage.erase(GAP_FILE);
+      this.storageModule.erase(GAP_FILE);
       return;
     }
     const rows: number[][] = [];
@@ -216,21 +422,126 @@ export class Store {
       const g = this.gaps[i];
       rows.push([g.boot, g.seq, g.frames, g.samples, Math.floor(g.from_us / 1e6), g.from_us % 1e6, Math.floor(g.until_us / 1e6), g.until_us % 1e6]);
     }
-    this.storage.writeJSON(GAP_FILE, rows);
+    this.storageModule.writeJSON(GAP_FILE, rows);
   }
-}
 
-/**
- * Gaps a previous boot had not delivered. Times are kept as whole seconds and microseconds: the
- * interpreter prints numbers to about 11 digits, too few for µs since the epoch.
- */
-function loadGaps(storage: StorageModule): GapMessage[] {
-  const rows = storage.readJSON(GAP_FILE, true);
-  const gaps: GapMessage[] = [];
-  if (!Array.isArray(rows)) return gaps;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i] as number[];
-    gaps.push({ boot: r[0], reason: "storage", seq: r[1], frames: r[2], samples: r[3], from_us: r[4] * 1e6 + r[5], until_us: r[6] * 1e6 + r[7] });
+  private segSlot(index: number): number {
+    return (this.segFirst + index) % this.segMax;
   }
-  return gaps;
+
+  private segName(index: number): string {
+    return SEGMENT_PREFIX + this.segNumbers[this.segSlot(index)];
+  }
+
+  /** Reads the header of the flash record at `off` in segment `index` into scratch; false when there is none. */
+  private flashHeader(index: number, off: number): boolean {
+    if (off + RECORD_HEADER_BYTES > SEGMENT_BYTES) return false;
+    const text = this.storageModule.read(this.segName(index), off, RECORD_HEADER_BYTES);
+    if (text === undefined || text.length < RECORD_HEADER_BYTES) return false;
+    for (let i = 0; i < RECORD_HEADER_BYTES; i++) this.scratch[i] = text.charCodeAt(i);
+    return this.scratch[KIND_OFFSET] !== KIND_ERASED;
+  }
+
+  private crcOf(index: number, off: number, payload_B: number): number {
+    return E.CRC32(this.storageModule.read(this.segName(index), off + CRC_FROM, RECORD_HEADER_BYTES - CRC_FROM + payload_B) as string) >>> 0;
+  }
+
+  /**
+   * Appends a record to flash, a data frame with its backfill flag set on the way. Drops the oldest
+   * segment when the budget or the flash is full. False when even an empty log cannot take it.
+   */
+  private flashAppend(meta: RecordMeta, payload: Uint8Array): boolean {
+    const patchAt = meta.kind === KIND_DATA ? backfillOffset(payload) : -1;
+    const length = payload.length + (patchAt >= 0 ? BACKFILL_ENTRY.length : 0);
+    const need = recordBytes(length);
+    if (FIRST_RECORD + need > SEGMENT_BYTES) return false;
+    const st = this.storageModule;
+    for (let attempt = 0; attempt <= this.segMax; attempt++) {
+      try {
+        if (!this.segWritable || this.segEnds[this.segSlot(this.segCount - 1)] + need > SEGMENT_BYTES) {
+          if (this.segCount === this.segMax) this.dropOldest();
+          const s = this.segSlot(this.segCount);
+          this.segNumbers[s] = this.segNextNumber;
+          this.segPending[s] = 0;
+          this.segEnds[s] = FIRST_RECORD;
+          st.write(SEGMENT_PREFIX + this.segNextNumber, SEGMENT_MAGIC, 0, SEGMENT_BYTES);
+          this.segNextNumber++;
+          this.segCount++;
+          this.segWritable = true;
+        }
+        const index = this.segCount - 1;
+        const s = this.segSlot(index);
+        const name = this.segName(index);
+        const off = this.segEnds[s];
+        writeHeader(this.scratchView, 0, meta, length);
+        st.write(name, this.scratch, off);
+        const at = off + RECORD_HEADER_BYTES;
+        if (patchAt < 0) {
+          st.write(name, payload, at);
+        } else {
+          this.single[0] = payload[0] + 1;
+          st.write(name, this.single, at);
+          if (patchAt > 1) st.write(name, payload.subarray(1, patchAt), at + 1);
+          st.write(name, this.entryBytes, at + patchAt);
+          if (patchAt < payload.length) st.write(name, payload.subarray(patchAt), at + patchAt + BACKFILL_ENTRY.length);
+        }
+        this.scratchView.setUint32(0, this.crcOf(index, off, length), true);
+        st.write(name, this.scratch.subarray(0, 4), off + CRC_OFFSET);
+        this.segEnds[s] = off + recordBytes(length);
+        this.segPending[s]++;
+        this.flashRecords++;
+        return true;
+      } catch (err) {
+        // the flash itself is full (files other than ours took the room): make room and try again
+        this.segWritable = false;
+        if (this.segCount === 0) return false;
+        this.dropOldest();
+      }
+    }
+    return false;
+  }
+
+  /** Erases the oldest segment, reporting each record it still held. */
+  private dropOldest(): void {
+    const s = this.segSlot(0);
+    let off = FIRST_RECORD;
+    while (this.segPending[s] > 0 && off < this.segEnds[s] && this.flashHeader(0, off)) {
+      if (this.scratch[STATE_OFFSET] === STATE_PENDING) {
+        readHeader(this.scratchView, 0, this.dropMeta);
+        this.lost(this.dropMeta);
+      }
+      off += recordBytes(this.scratchView.getUint16(LENGTH_OFFSET, true));
+    }
+    this.flashRecords -= this.segPending[s];
+    this.storageModule.erase(this.segName(0));
+    if (this.segCount === 1) this.segWritable = false;
+    this.segFirst = this.segSlot(1);
+    this.segCount--;
+    if (this.readIndex > 0) this.readIndex--;
+    else this.readOff = FIRST_RECORD;
+  }
+
+  /**
+   * The oldest flash record not yet handed out: its payload (a copy, which the link keeps until the
+   * acknowledgement), its header in `meta` and where it is in in-flight `slot`; undefined when none.
+   */
+  private flashNext(slot: number): Uint8Array | undefined {
+    while (this.readIndex < this.segCount) {
+      const s = this.segSlot(this.readIndex);
+      if (this.readOff < this.segEnds[s] && this.flashHeader(this.readIndex, this.readOff)) {
+        const off = this.readOff;
+        const len = this.scratchView.getUint16(LENGTH_OFFSET, true);
+        this.readOff += recordBytes(len);
+        if (this.scratch[STATE_OFFSET] !== STATE_PENDING) continue;
+        readHeader(this.scratchView, 0, this.recMeta);
+        this.segs[slot] = this.segNumbers[s];
+        this.offs[slot] = off;
+        return E.toUint8Array(this.storageModule.read(this.segName(this.readIndex), off + RECORD_HEADER_BYTES, len) as string);
+      }
+      if (this.readIndex === this.segCount - 1) return undefined;
+      this.readIndex++;
+      this.readOff = FIRST_RECORD;
+    }
+    return undefined;
+  }
 }
