@@ -37,15 +37,18 @@ const HEADSPACE_m3 = 10e-6;
 const MEAN_TEMPERATURE_K = 298.15;
 const KELVIN_AT_0_DEGC = 273.15;
 
-/** A sealed cell at rest: pressure and temperature follow its slow temperature swing; no current flows. */
-function sealedCellPhysics(cell: SealedHeadspaceParams): RigPhysics {
+/**
+ * A sealed cell at rest: every pressure input sees its pressure, every temperature input its slow
+ * temperature swing; `steady` puts a constant current and voltage on the INA226 inputs (none: no current).
+ */
+export function sealedCellPhysics(cell: SealedHeadspaceParams, steady?: { current_A: number; voltage_V: number }): RigPhysics {
   const pressure = (t: number) => pressure_Pa(cell, t);
   const temperature = (t: number) => temperature_K(cell, t) - KELVIN_AT_0_DEGC;
   return {
-    adcInput: (ch) => (ch.quantity === "cell_pressure_pa" && /^AIN[0-3]$/.test(ch.input) ? (t) => transducerVoltage_V(DEFAULT_TRANSDUCER, pressure(t)) : undefined),
+    adcInput: (ch) => (/pressure_pa$/.test(ch.quantity) && /^AIN[0-3]$/.test(ch.input) ? (t) => transducerVoltage_V(DEFAULT_TRANSDUCER, pressure(t)) : undefined),
     pressure: () => pressure,
     temperature: () => temperature,
-    electrical: () => undefined,
+    electrical: () => (steady === undefined ? undefined : { current_A: () => steady.current_A, voltage_V: () => steady.voltage_V }),
     spot: () => undefined,
   };
 }

@@ -4,17 +4,15 @@ import { loadRigConfig } from "../../boards/rig-config.ts";
 import type { RigConfig } from "../../boards/rig-schema.ts";
 import { simProfile } from "../../sim/board-profile.ts";
 import { startDevicePort } from "../../sim/device-port/device-port.ts";
-import { gasFor, pressure_Pa, temperature_K, type SealedHeadspaceParams } from "../../sim/physics/sealed-headspace.ts";
-import { rigBoardProfile } from "../../sim/rig.ts";
+import { gasFor, type SealedHeadspaceParams } from "../../sim/physics/sealed-headspace.ts";
+import { rigBoardProfile, sealedCellPhysics } from "../../sim/rig.ts";
 import { SimBoard } from "../../sim/runtime/board.ts";
 import { VirtualClock } from "../../sim/runtime/clock.ts";
-import { DEFAULT_TRANSDUCER, transducerVoltage_V } from "../../sim/sensors/ratiometric-pressure.ts";
-import { BoardWiring, type RigPhysics } from "../../sim/sensor-wiring.ts";
+import { BoardWiring } from "../../sim/sensor-wiring.ts";
 import { parseFlags } from "../args.ts";
 import { UsageError, type Command } from "../command.ts";
 import { untilStopped } from "../until-stopped.ts";
 
-const KELVIN_AT_0_DEGC = 273.15;
 /** A cell at rest on the bench: 1 atm in 10 mL of headspace at 25 °C, the room swinging 1 K over 10 minutes. */
 const BENCH_CELL: SealedHeadspaceParams = {
   headspace_m3: 10e-6,
@@ -23,21 +21,8 @@ const BENCH_CELL: SealedHeadspaceParams = {
   swing_K: 1,
   swing_period_s: 600,
 };
-const BENCH_CURRENT_A = 0.5;
-const BENCH_VOLTAGE_V = 3.7;
-
-/** What the simulated sensors beside the board see: a sealed cell at rest, a steady current through the shunt. */
-function benchPhysics(): RigPhysics {
-  const pressure = (t: number) => pressure_Pa(BENCH_CELL, t);
-  const temperature = (t: number) => temperature_K(BENCH_CELL, t) - KELVIN_AT_0_DEGC;
-  return {
-    adcInput: (ch) => (/pressure/.test(ch.quantity) && /^AIN[0-3]$/.test(ch.input) ? (t) => transducerVoltage_V(DEFAULT_TRANSDUCER, pressure(t)) : undefined),
-    pressure: () => pressure,
-    temperature: () => temperature,
-    electrical: () => ({ current_A: () => BENCH_CURRENT_A, voltage_V: () => BENCH_VOLTAGE_V }),
-    spot: () => undefined,
-  };
-}
+/** A steady discharge through the shunt, so current and voltage channels read something. */
+const BENCH_ELECTRICAL = { current_A: 0.5, voltage_V: 3.7 };
 
 export const device: Command = {
   name: "device",
@@ -70,7 +55,7 @@ in real time until Ctrl-C, and forgets everything then.`,
     const board = loadBoardProfile(values.board);
     const rig: RigConfig | undefined = values.rig === undefined ? undefined : loadRigConfig(resolve(values.rig), board);
     const profile = rig === undefined ? simProfile(board) : rigBoardProfile(board, rig);
-    const physics = benchPhysics();
+    const physics = sealedCellPhysics(BENCH_CELL, BENCH_ELECTRICAL);
 
     const clock = new VirtualClock(Date.now() / 1000);
     const running = await startDevicePort({
