@@ -77,7 +77,8 @@ export interface StoreOptions {
  * oldest segment goes, and what it still held is counted for the gap message.
  *
  * One class on purpose: on a board every function costs RAM, so the ring, the flash log and the
- * forwarding share their state and helpers.
+ * forwarding share their state and helpers. The long methods reach the state through `self`, which
+ * minifies to one letter where `this` stays four.
  */
 export class Store {
   private readonly linkOut: StoreLink;
@@ -128,6 +129,7 @@ export class Store {
   private flashRecords = 0;
 
   constructor(o: StoreOptions) {
+    const self = this;
     const max = o.flashSegments;
     if (max < 2) throw new Error("the flash store needs 2 segments at least: give store.flash_bytes 8192 or more");
     const storage = o.storage;
@@ -138,7 +140,7 @@ export class Store {
     this.segs = new Int32Array(o.window);
     this.offs = new Int32Array(o.window);
     this.ringBytes = new Uint8Array(o.ram_B & ~3);
-    this.ringView = new DataView(this.ringBytes.buffer);
+    this.ringView = new DataView(self.ringBytes.buffer);
     this.segMax = max;
     this.segNumbers = new Int32Array(max);
     this.segPending = new Int16Array(max);
@@ -150,7 +152,7 @@ export class Store {
     if (Array.isArray(rows)) {
       for (let i = 0; i < rows.length; i++) {
         const r = rows[i] as number[];
-        this.gaps.push({ boot: r[0], reason: "storage", seq: r[1], frames: r[2], samples: r[3], from_us: r[4] * 1e6 + r[5], until_us: r[6] * 1e6 + r[7] });
+        self.gaps.push({ boot: r[0], reason: "storage", seq: r[1], frames: r[2], samples: r[3], from_us: r[4] * 1e6 + r[5], until_us: r[6] * 1e6 + r[7] });
       }
     }
 
@@ -164,25 +166,25 @@ export class Store {
     // more than the budget (a smaller budget now): the oldest go
     while (found.length > max) storage.erase(SEGMENT_PREFIX + found.shift());
     for (let i = 0; i < found.length; i++) {
-      const s = this.segSlot(this.segCount);
-      this.segNumbers[s] = found[i];
-      this.segCount++;
+      const s = self.segSlot(self.segCount);
+      self.segNumbers[s] = found[i];
+      self.segCount++;
       let off = FIRST_RECORD;
       let pendingHere = 0;
-      while (this.flashHeader(this.segCount - 1, off)) {
-        const len = this.scratchView.getUint16(LENGTH_OFFSET, true);
+      while (self.flashHeader(self.segCount - 1, off)) {
+        const len = self.scratchView.getUint16(LENGTH_OFFSET, true);
         const end = off + recordBytes(len);
-        if (end > SEGMENT_BYTES || this.scratchView.getUint32(CRC_OFFSET, true) !== this.crcOf(this.segCount - 1, off, len)) break;
-        if (this.scratch[STATE_OFFSET] === STATE_PENDING) pendingHere++;
+        if (end > SEGMENT_BYTES || self.scratchView.getUint32(CRC_OFFSET, true) !== self.crcOf(self.segCount - 1, off, len)) break;
+        if (self.scratch[STATE_OFFSET] === STATE_PENDING) pendingHere++;
         off = end;
       }
-      this.segPending[s] = pendingHere;
-      this.segEnds[s] = off;
-      this.flashRecords += pendingHere;
-      this.segNextNumber = found[i] + 1;
+      self.segPending[s] = pendingHere;
+      self.segEnds[s] = off;
+      self.flashRecords += pendingHere;
+      self.segNextNumber = found[i] + 1;
       if (pendingHere === 0) {
         storage.erase(SEGMENT_PREFIX + found[i]);
-        this.segCount--;
+        self.segCount--;
       }
     }
   }
@@ -240,76 +242,78 @@ export class Store {
 
   /** The broker acknowledged `packetId`; false if it was not one of the store's. */
   acked(packetId: number): boolean {
-    if (packetId === this.gapId) {
-      this.gapId = -1;
-      this.gaps.shift();
-      this.saveGaps();
+    const self = this;
+    if (packetId === self.gapId) {
+      self.gapId = -1;
+      self.gaps.shift();
+      self.saveGaps();
     } else {
-      const i = this.ids.indexOf(packetId);
+      const i = self.ids.indexOf(packetId);
       if (i < 0) return false;
-      this.ids[i] = 0;
-      const pos = this.ramPos[i];
-      const bytes = this.ringBytes;
+      self.ids[i] = 0;
+      const pos = self.ramPos[i];
+      const bytes = self.ringBytes;
       if (pos >= 0) {
         // frees the record and every acknowledged record before it
         bytes[pos + STATE_OFFSET] = STATE_DELIVERED;
-        while (this.ringRecords > this.ringUnsent) {
-          const t = this.normalise(this.ringTail);
+        while (self.ringRecords > self.ringUnsent) {
+          const t = self.normalise(self.ringTail);
           if (bytes[t + STATE_OFFSET] !== STATE_DELIVERED) {
-            this.ringTail = t;
+            self.ringTail = t;
             break;
           }
-          const n = this.ringAfter(t);
-          this.ringUsed_B -= this.ringRecords === 1 ? this.ringUsed_B : n > t ? n - t : bytes.length - t + n;
-          this.ringTail = n;
-          this.ringRecords--;
+          const n = self.ringAfter(t);
+          self.ringUsed_B -= self.ringRecords === 1 ? self.ringUsed_B : n > t ? n - t : bytes.length - t + n;
+          self.ringTail = n;
+          self.ringRecords--;
         }
-        if (this.ringRecords === 0) this.ringUsed_B = 0;
+        if (self.ringRecords === 0) self.ringUsed_B = 0;
       } else {
         let index = -1;
-        for (let j = 0; j < this.segCount; j++) if (this.segNumbers[this.segSlot(j)] === this.segs[i]) index = j;
-        const name = index < 0 ? "" : this.segName(index);
-        const off = this.offs[i] + STATE_OFFSET;
-        if (index >= 0 && this.storageModule.read(name, off, 1) === String.fromCharCode(STATE_PENDING)) {
-          this.single[0] = 0;
-          this.storageModule.write(name, this.single, off);
-          this.segPending[this.segSlot(index)]--;
-          this.flashRecords--;
+        for (let j = 0; j < self.segCount; j++) if (self.segNumbers[self.segSlot(j)] === self.segs[i]) index = j;
+        const name = index < 0 ? "" : self.segName(index);
+        const off = self.offs[i] + STATE_OFFSET;
+        if (index >= 0 && self.storageModule.read(name, off, 1) === String.fromCharCode(STATE_PENDING)) {
+          self.single[0] = 0;
+          self.storageModule.write(name, self.single, off);
+          self.segPending[self.segSlot(index)]--;
+          self.flashRecords--;
           // delivered segments free their page at once; the next record opens a new one
-          while (this.segCount > 0 && this.segPending[this.segSlot(0)] === 0) this.dropOldest();
+          while (self.segCount > 0 && self.segPending[self.segSlot(0)] === 0) self.dropOldest();
         }
       }
     }
-    this.pump();
+    self.pump();
     return true;
   }
 
   /** Appends a record to the RAM ring; false when it does not fit now. */
   private ringAppend(meta: RecordMeta, payload: Uint8Array): boolean {
+    const self = this;
     const need = recordBytes(payload.length);
-    const size = this.ringBytes.length;
-    let at = this.ringHead;
+    const size = self.ringBytes.length;
+    let at = self.ringHead;
     let waste = 0;
-    if (this.ringRecords === 0) {
-      this.ringTail = this.ringNext = this.ringHead = at = 0;
+    if (self.ringRecords === 0) {
+      self.ringTail = self.ringNext = self.ringHead = at = 0;
       if (need > size) return false;
-    } else if (this.ringHead > this.ringTail) {
-      if (need > size - this.ringHead) {
-        if (need > this.ringTail) return false;
-        waste = size - this.ringHead;
+    } else if (self.ringHead > self.ringTail) {
+      if (need > size - self.ringHead) {
+        if (need > self.ringTail) return false;
+        waste = size - self.ringHead;
         at = 0;
       }
-    } else if (this.ringHead + need > this.ringTail) {
+    } else if (self.ringHead + need > self.ringTail) {
       return false;
     }
-    if (waste > 0) this.ringBytes[this.ringHead + KIND_OFFSET] = KIND_WRAP;
-    writeHeader(this.ringView, at, meta, payload.length);
-    this.ringBytes.set(payload, at + RECORD_HEADER_BYTES);
-    if (this.ringUnsent === 0) this.ringNext = at;
-    this.ringHead = at + need;
-    this.ringUsed_B += need + waste;
-    this.ringRecords++;
-    this.ringUnsent++;
+    if (waste > 0) self.ringBytes[self.ringHead + KIND_OFFSET] = KIND_WRAP;
+    writeHeader(self.ringView, at, meta, payload.length);
+    self.ringBytes.set(payload, at + RECORD_HEADER_BYTES);
+    if (self.ringUnsent === 0) self.ringNext = at;
+    self.ringHead = at + need;
+    self.ringUsed_B += need + waste;
+    self.ringRecords++;
+    self.ringUnsent++;
     return true;
   }
 
@@ -335,64 +339,66 @@ export class Store {
    * the link stay and only the unsent ones move.
    */
   private spill(unsentOnly: boolean): void {
-    const bytes = this.ringBytes;
-    const meta = this.recMeta;
-    let pos = unsentOnly ? this.peekUnsent() : this.normalise(this.ringTail);
-    let left = unsentOnly ? this.ringUnsent : this.ringRecords;
+    const self = this;
+    const bytes = self.ringBytes;
+    const meta = self.recMeta;
+    let pos = unsentOnly ? self.peekUnsent() : self.normalise(self.ringTail);
+    let left = unsentOnly ? self.ringUnsent : self.ringRecords;
     while (left-- > 0) {
       if (bytes[pos + STATE_OFFSET] !== STATE_DELIVERED) {
-        readHeader(this.ringView, pos, meta);
+        readHeader(self.ringView, pos, meta);
         const from = pos + RECORD_HEADER_BYTES;
-        if (!this.flashAppend(meta, bytes.subarray(from, from + this.ringView.getUint16(pos + LENGTH_OFFSET, true)))) this.lost(meta);
+        if (!self.flashAppend(meta, bytes.subarray(from, from + self.ringView.getUint16(pos + LENGTH_OFFSET, true)))) self.lost(meta);
       }
-      pos = this.ringAfter(pos);
+      pos = self.ringAfter(pos);
     }
-    if (unsentOnly && this.ringRecords > this.ringUnsent) {
-      this.ringRecords -= this.ringUnsent;
-      this.ringUnsent = 0;
-      this.ringHead = this.ringNext;
-      this.ringUsed_B = this.ringHead > this.ringTail ? this.ringHead - this.ringTail : bytes.length - this.ringTail + this.ringHead;
+    if (unsentOnly && self.ringRecords > self.ringUnsent) {
+      self.ringRecords -= self.ringUnsent;
+      self.ringUnsent = 0;
+      self.ringHead = self.ringNext;
+      self.ringUsed_B = self.ringHead > self.ringTail ? self.ringHead - self.ringTail : bytes.length - self.ringTail + self.ringHead;
       return;
     }
-    this.ringRecords = this.ringUnsent = this.ringUsed_B = 0;
-    this.ringTail = this.ringNext = this.ringHead = 0;
+    self.ringRecords = self.ringUnsent = self.ringUsed_B = 0;
+    self.ringTail = self.ringNext = self.ringHead = 0;
   }
 
   private pump(): void {
-    while (this.linkUp) {
-      if (this.gaps.length > 0 && this.gapId < 0) {
-        this.gapWriter.reset();
-        const g = this.gaps[0];
+    const self = this;
+    while (self.linkUp) {
+      if (self.gaps.length > 0 && self.gapId < 0) {
+        self.gapWriter.reset();
+        const g = self.gaps[0];
         // docs/PROTOCOL.md "gap": seq only when whole frames were lost
-        writeValue(this.gapWriter, { b: g.boot, v: PROTOCOL_VERSION, seq: g.frames > 0 ? g.seq : undefined, from: g.from_us, until: g.until_us, frames: g.frames, reason: g.reason, samples: g.samples });
-        const id = this.linkOut.publish(KIND_GAP, this.gapWriter.bytes());
+        writeValue(self.gapWriter, { b: g.boot, v: PROTOCOL_VERSION, seq: g.frames > 0 ? g.seq : undefined, from: g.from_us, until: g.until_us, frames: g.frames, reason: g.reason, samples: g.samples });
+        const id = self.linkOut.publish(KIND_GAP, self.gapWriter.bytes());
         if (id < 0) return;
-        this.gapId = id;
+        self.gapId = id;
         continue;
       }
-      const slot = this.ids.indexOf(0);
+      const slot = self.ids.indexOf(0);
       if (slot < 0) return;
-      const fromFlash = this.flashNext(slot);
+      const fromFlash = self.flashNext(slot);
       if (fromFlash !== undefined) {
-        const id = this.linkOut.publish(this.recMeta.kind, fromFlash);
+        const id = self.linkOut.publish(self.recMeta.kind, fromFlash);
         if (id < 0) {
-          this.readIndex = 0;
-          this.readOff = FIRST_RECORD;
+          self.readIndex = 0;
+          self.readOff = FIRST_RECORD;
           return;
         }
-        this.ids[slot] = id;
-        this.ramPos[slot] = -1;
+        self.ids[slot] = id;
+        self.ramPos[slot] = -1;
         continue;
       }
-      const pos = this.peekUnsent();
+      const pos = self.peekUnsent();
       if (pos < 0) return;
       const from = pos + RECORD_HEADER_BYTES;
-      const id = this.linkOut.publish(this.ringBytes[pos + KIND_OFFSET], this.ringBytes.subarray(from, from + this.ringView.getUint16(pos + LENGTH_OFFSET, true)));
+      const id = self.linkOut.publish(self.ringBytes[pos + KIND_OFFSET], self.ringBytes.subarray(from, from + self.ringView.getUint16(pos + LENGTH_OFFSET, true)));
       if (id < 0) return;
-      this.ringNext = this.ringAfter(pos);
-      this.ringUnsent--;
-      this.ids[slot] = id;
-      this.ramPos[slot] = pos;
+      self.ringNext = self.ringAfter(pos);
+      self.ringUnsent--;
+      self.ids[slot] = id;
+      self.ramPos[slot] = pos;
     }
   }
 
@@ -451,51 +457,52 @@ export class Store {
    * segment when the budget or the flash is full. False when even an empty log cannot take it.
    */
   private flashAppend(meta: RecordMeta, payload: Uint8Array): boolean {
+    const self = this;
     const patchAt = meta.kind === KIND_DATA ? backfillOffset(payload) : -1;
     const length = payload.length + (patchAt >= 0 ? BACKFILL_ENTRY.length : 0);
     const need = recordBytes(length);
     if (FIRST_RECORD + need > SEGMENT_BYTES) return false;
-    const st = this.storageModule;
-    for (let attempt = 0; attempt <= this.segMax; attempt++) {
+    const st = self.storageModule;
+    for (let attempt = 0; attempt <= self.segMax; attempt++) {
       try {
-        if (!this.segWritable || this.segEnds[this.segSlot(this.segCount - 1)] + need > SEGMENT_BYTES) {
-          if (this.segCount === this.segMax) this.dropOldest();
-          const s = this.segSlot(this.segCount);
-          this.segNumbers[s] = this.segNextNumber;
-          this.segPending[s] = 0;
-          this.segEnds[s] = FIRST_RECORD;
-          st.write(SEGMENT_PREFIX + this.segNextNumber, SEGMENT_MAGIC, 0, SEGMENT_BYTES);
-          this.segNextNumber++;
-          this.segCount++;
-          this.segWritable = true;
+        if (!self.segWritable || self.segEnds[self.segSlot(self.segCount - 1)] + need > SEGMENT_BYTES) {
+          if (self.segCount === self.segMax) self.dropOldest();
+          const s = self.segSlot(self.segCount);
+          self.segNumbers[s] = self.segNextNumber;
+          self.segPending[s] = 0;
+          self.segEnds[s] = FIRST_RECORD;
+          st.write(SEGMENT_PREFIX + self.segNextNumber, SEGMENT_MAGIC, 0, SEGMENT_BYTES);
+          self.segNextNumber++;
+          self.segCount++;
+          self.segWritable = true;
         }
-        const index = this.segCount - 1;
-        const s = this.segSlot(index);
-        const name = this.segName(index);
-        const off = this.segEnds[s];
-        writeHeader(this.scratchView, 0, meta, length);
-        st.write(name, this.scratch, off);
+        const index = self.segCount - 1;
+        const s = self.segSlot(index);
+        const name = self.segName(index);
+        const off = self.segEnds[s];
+        writeHeader(self.scratchView, 0, meta, length);
+        st.write(name, self.scratch, off);
         const at = off + RECORD_HEADER_BYTES;
         if (patchAt < 0) {
           st.write(name, payload, at);
         } else {
-          this.single[0] = payload[0] + 1;
-          st.write(name, this.single, at);
+          self.single[0] = payload[0] + 1;
+          st.write(name, self.single, at);
           if (patchAt > 1) st.write(name, payload.subarray(1, patchAt), at + 1);
-          st.write(name, this.entryBytes, at + patchAt);
+          st.write(name, self.entryBytes, at + patchAt);
           if (patchAt < payload.length) st.write(name, payload.subarray(patchAt), at + patchAt + BACKFILL_ENTRY.length);
         }
-        this.scratchView.setUint32(0, this.crcOf(index, off, length), true);
-        st.write(name, this.scratch.subarray(0, 4), off + CRC_OFFSET);
-        this.segEnds[s] = off + recordBytes(length);
-        this.segPending[s]++;
-        this.flashRecords++;
+        self.scratchView.setUint32(0, self.crcOf(index, off, length), true);
+        st.write(name, self.scratch.subarray(0, 4), off + CRC_OFFSET);
+        self.segEnds[s] = off + recordBytes(length);
+        self.segPending[s]++;
+        self.flashRecords++;
         return true;
       } catch (err) {
         // the flash itself is full (files other than ours took the room): make room and try again
-        this.segWritable = false;
-        if (this.segCount === 0) return false;
-        this.dropOldest();
+        self.segWritable = false;
+        if (self.segCount === 0) return false;
+        self.dropOldest();
       }
     }
     return false;
@@ -503,22 +510,23 @@ export class Store {
 
   /** Erases the oldest segment, reporting each record it still held. */
   private dropOldest(): void {
-    const s = this.segSlot(0);
+    const self = this;
+    const s = self.segSlot(0);
     let off = FIRST_RECORD;
-    while (this.segPending[s] > 0 && off < this.segEnds[s] && this.flashHeader(0, off)) {
-      if (this.scratch[STATE_OFFSET] === STATE_PENDING) {
-        readHeader(this.scratchView, 0, this.dropMeta);
-        this.lost(this.dropMeta);
+    while (self.segPending[s] > 0 && off < self.segEnds[s] && self.flashHeader(0, off)) {
+      if (self.scratch[STATE_OFFSET] === STATE_PENDING) {
+        readHeader(self.scratchView, 0, self.dropMeta);
+        self.lost(self.dropMeta);
       }
-      off += recordBytes(this.scratchView.getUint16(LENGTH_OFFSET, true));
+      off += recordBytes(self.scratchView.getUint16(LENGTH_OFFSET, true));
     }
-    this.flashRecords -= this.segPending[s];
-    this.storageModule.erase(this.segName(0));
-    if (this.segCount === 1) this.segWritable = false;
-    this.segFirst = this.segSlot(1);
-    this.segCount--;
-    if (this.readIndex > 0) this.readIndex--;
-    else this.readOff = FIRST_RECORD;
+    self.flashRecords -= self.segPending[s];
+    self.storageModule.erase(self.segName(0));
+    if (self.segCount === 1) self.segWritable = false;
+    self.segFirst = self.segSlot(1);
+    self.segCount--;
+    if (self.readIndex > 0) self.readIndex--;
+    else self.readOff = FIRST_RECORD;
   }
 
   /**
@@ -526,21 +534,22 @@ export class Store {
    * acknowledgement), its header in `meta` and where it is in in-flight `slot`; undefined when none.
    */
   private flashNext(slot: number): Uint8Array | undefined {
-    while (this.readIndex < this.segCount) {
-      const s = this.segSlot(this.readIndex);
-      if (this.readOff < this.segEnds[s] && this.flashHeader(this.readIndex, this.readOff)) {
-        const off = this.readOff;
-        const len = this.scratchView.getUint16(LENGTH_OFFSET, true);
-        this.readOff += recordBytes(len);
-        if (this.scratch[STATE_OFFSET] !== STATE_PENDING) continue;
-        readHeader(this.scratchView, 0, this.recMeta);
-        this.segs[slot] = this.segNumbers[s];
-        this.offs[slot] = off;
-        return E.toUint8Array(this.storageModule.read(this.segName(this.readIndex), off + RECORD_HEADER_BYTES, len) as string);
+    const self = this;
+    while (self.readIndex < self.segCount) {
+      const s = self.segSlot(self.readIndex);
+      if (self.readOff < self.segEnds[s] && self.flashHeader(self.readIndex, self.readOff)) {
+        const off = self.readOff;
+        const len = self.scratchView.getUint16(LENGTH_OFFSET, true);
+        self.readOff += recordBytes(len);
+        if (self.scratch[STATE_OFFSET] !== STATE_PENDING) continue;
+        readHeader(self.scratchView, 0, self.recMeta);
+        self.segs[slot] = self.segNumbers[s];
+        self.offs[slot] = off;
+        return E.toUint8Array(self.storageModule.read(self.segName(self.readIndex), off + RECORD_HEADER_BYTES, len) as string);
       }
-      if (this.readIndex === this.segCount - 1) return undefined;
-      this.readIndex++;
-      this.readOff = FIRST_RECORD;
+      if (self.readIndex === self.segCount - 1) return undefined;
+      self.readIndex++;
+      self.readOff = FIRST_RECORD;
     }
     return undefined;
   }
