@@ -19,10 +19,6 @@ import { Uplink } from "./uplink/uplink.ts";
 
 const DEFAULT_HEALTH_s = 60;
 
-function channelIndex(ids: string[], id: string): number {
-  return ids.indexOf(id);
-}
-
 function boot(): void {
   const config = loadConfig();
   const board = boardId(config.board_id);
@@ -64,14 +60,18 @@ function boot(): void {
   health = new Health(uplink, bootId);
 
   const meta = emptyMeta();
-  if (!Alarms && config.alarms && config.alarms.length > 0) throw new Error("this firmware was built without alarms, the stored configuration has some; build it with this rig configuration (cellrig build --config)");
-  const alarms = Alarms && new Alarms(config, bootId, function (message, t_us) {
-    meta.kind = KIND_ALARM;
+  /** Queues an alarm or a command ack: one message at `t_us`, no samples. */
+  function pushMessage(kind: number, t_us: number, message: Uint8Array): void {
+    meta.kind = kind;
     meta.boot = bootId;
     meta.seq = 0;
     meta.samples = 0;
     meta.first_us = meta.last_us = t_us;
     uplink.push(meta, message);
+  }
+  if (!Alarms && config.alarms && config.alarms.length > 0) throw new Error("this firmware was built without alarms, the stored configuration has some; build it with this rig configuration (cellrig build --config)");
+  const alarms = Alarms && new Alarms(config, bootId, function (message, t_us) {
+    pushMessage(KIND_ALARM, t_us, message);
   });
 
   let writer = new CborWriter(frameCapacity_B(schedule.capacity));
@@ -113,11 +113,15 @@ function boot(): void {
 
   let sampler = new Sampler(sources, schedule, onFrame);
 
+  function notHere(channel: string): string {
+    return 'channel "' + channel + '" is not on this board (it has ' + ids.join(", ") + ")";
+  }
+
   commands = new Commands(
     {
       setRate: function (channel, rate_hz) {
-        const c = channelIndex(ids, channel);
-        if (c < 0) return 'channel "' + channel + '" is not on this board (it has ' + ids.join(", ") + ")";
+        const c = ids.indexOf(channel);
+        if (c < 0) return notHere(channel);
         const limit = build.board.max_sample_rate_hz as number;
         if (rate_hz > limit) return "rate " + rate_hz + " Hz is above this board's limit of " + limit + " Hz";
         const before = config.channels[c].rate_hz;
@@ -148,8 +152,8 @@ function boot(): void {
         return "";
       },
       setCalibration: function (channel, cal) {
-        const c = channelIndex(ids, channel);
-        if (c < 0) return 'channel "' + channel + '" is not on this board (it has ' + ids.join(", ") + ")";
+        const c = ids.indexOf(channel);
+        if (c < 0) return notHere(channel);
         const current = config.channels[c].calibration;
         if (cal.kind !== current.kind) return 'channel "' + channel + '" is calibrated as "' + current.kind + '"; send a calibration of that kind';
         config.channels[c].calibration = cal as typeof current;
@@ -173,12 +177,7 @@ function boot(): void {
     },
     bootId,
     function (payload) {
-      meta.kind = KIND_ACK;
-      meta.boot = bootId;
-      meta.seq = 0;
-      meta.samples = 0;
-      meta.first_us = meta.last_us = Math.round(getTime() * 1e6);
-      uplink.push(meta, payload);
+      pushMessage(KIND_ACK, Math.round(getTime() * 1e6), payload);
     },
   );
 
