@@ -63,21 +63,22 @@ export class Ads1115Chip {
 
   /** Adds an input read by `channel`; returns its index on the chip. */
   addInput(channel: string, input: string, range_V: number): number {
+    const self = this;
     const mux = MUX[input];
     if (mux === undefined) {
-      throw new Error(this.where(channel) + ': input "' + input + '" is not an ADS1115 input (use AIN0-AIN3 or a pair such as AIN0-AIN1)');
+      throw new Error(self.where(channel) + ': input "' + input + '" is not an ADS1115 input (AIN0-AIN3 or a pair)');
     }
     const pga = PGA_FSR_V.indexOf(range_V);
     if (pga < 0) {
-      throw new Error(this.where(channel) + ": range " + range_V + " V is not an ADS1115 full-scale range (use 6.144, 4.096, 2.048, 1.024, 0.512 or 0.256)");
+      throw new Error(self.where(channel) + ": range " + range_V + " V is not an ADS1115 range (6.144 V halved down to 0.256 V)");
     }
     const config = (mux << CONFIG_MUX_SHIFT) | (pga << CONFIG_PGA_SHIFT) | (DR_FASTEST << CONFIG_DR_SHIFT) | CONFIG_COMP_DISABLE;
-    this.channels.push(channel);
-    this.configs.push(config);
+    self.channels.push(channel);
+    self.configs.push(config);
     // Single-shot start: OS = 1 with MODE = 1; written from a preallocated buffer during scans.
     const single = config | CONFIG_OS | CONFIG_MODE_SINGLE;
-    this.configBytes.push(new Uint8Array([REG_CONFIG, (single >> 8) & 0xff, single & 0xff]));
-    return this.channels.length - 1;
+    self.configBytes.push(new Uint8Array([REG_CONFIG, (single >> 8) & 0xff, single & 0xff]));
+    return self.channels.length - 1;
   }
 
   private where(channel: string): string {
@@ -86,18 +87,19 @@ export class Ads1115Chip {
 
   /** Configures the chip for the inputs added so far; a later input makes the next start() reconfigure. */
   start(): void {
-    const n = this.channels.length;
-    if (this.configured === n) return;
+    const self = this;
+    const n = self.channels.length;
+    if (self.configured === n) return;
     const scan_ms = n * CONVERSION_MS;
-    if (n > 1 && scan_ms >= this.opts.period_s * 1000) {
+    if (n > 1 && scan_ms >= self.opts.period_s * 1000) {
       throw new Error(
-        this.where(this.channels.join('", "')) + ": scanning " + n + " inputs takes " + Math.round(scan_ms * 100) / 100 + " ms, longer than the sample period of " +
-          this.opts.period_s * 1000 + " ms (lower the rate or spread the inputs over more ADS1115s)",
+        self.where(self.channels.join('", "')) + ": scanning " + n + " inputs takes " + Math.round(scan_ms * 100) / 100 + " ms, longer than the sample period of " +
+          self.opts.period_s * 1000 + " ms (lower the rate or spread the inputs over more ADS1115s)",
       );
     }
-    const first = n === 1 ? this.configs[0] : this.configs[0] | CONFIG_MODE_SINGLE;
-    const bus = this.opts.bus;
-    const address = this.opts.address;
+    const first = n === 1 ? self.configs[0] : self.configs[0] | CONFIG_MODE_SINGLE;
+    const bus = self.opts.bus;
+    const address = self.opts.address;
     try {
       bus.writeTo(address, [REG_CONFIG, (first >> 8) & 0xff, first & 0xff]);
       bus.writeTo(address, [REG_CONFIG]);
@@ -107,33 +109,34 @@ export class Ads1115Chip {
       if (got !== (first & 0x7fff)) {
         throw new Error("config register read back " + hex(got) + ", wrote " + hex(first & 0x7fff) + " (is this an ADS1115?)");
       }
-      bus.writeTo(address, this.pointerConversion);
+      bus.writeTo(address, self.pointerConversion);
     } catch (err) {
-      throw new Error(this.where(this.channels[n - 1]) + " did not answer (" + reasonOf(err) + "); check wiring, power and the ADDR pin");
+      throw new Error(self.where(self.channels[n - 1]) + " did not answer (" + reasonOf(err) + "); check wiring, power and the ADDR pin");
     }
     // A scan begun for fewer inputs must not run on into the new configuration.
-    if (this.timer >= 0) clearTimeout(this.timer);
-    this.timer = -1;
-    this.codes = new Int32Array(n);
-    this.flags = new Uint8Array(n);
-    this.configured = n;
-    this.scanning = false;
-    if (n > 1) this.startScan();
+    if (self.timer >= 0) clearTimeout(self.timer);
+    self.timer = -1;
+    self.codes = new Int32Array(n);
+    self.flags = new Uint8Array(n);
+    self.configured = n;
+    self.scanning = false;
+    if (n > 1) self.startScan();
   }
 
   /** Code of input `index`: in continuous mode the latest conversion, when scanning the previous scan's. */
   read(index: number): number {
-    if (this.configured === 1) {
+    const self = this;
+    if (self.configured === 1) {
       try {
-        const b = this.opts.bus.readFrom(this.opts.address, 2);
-        this.store(0, (b[0] << 8) | b[1]);
+        const b = self.opts.bus.readFrom(self.opts.address, 2);
+        self.store(0, (b[0] << 8) | b[1]);
       } catch (err) {
-        this.flags[0] = QUALITY_OPEN_CIRCUIT;
+        self.flags[0] = QUALITY_OPEN_CIRCUIT;
       }
-    } else if (!this.scanning) {
-      this.startScan();
+    } else if (!self.scanning) {
+      self.startScan();
     }
-    return this.codes[index];
+    return self.codes[index];
   }
 
   quality(index: number): number {
@@ -162,20 +165,21 @@ export class Ads1115Chip {
   }
 
   private step(): void {
-    this.timer = -1;
-    const i = this.scanIndex;
+    const self = this;
+    self.timer = -1;
+    const i = self.scanIndex;
     try {
-      const bus = this.opts.bus;
-      bus.writeTo(this.opts.address, this.pointerConversion);
-      const b = bus.readFrom(this.opts.address, 2);
-      this.store(i, (b[0] << 8) | b[1]);
+      const bus = self.opts.bus;
+      bus.writeTo(self.opts.address, self.pointerConversion);
+      const b = bus.readFrom(self.opts.address, 2);
+      self.store(i, (b[0] << 8) | b[1]);
     } catch (err) {
-      this.failScan();
+      self.failScan();
       return;
     }
-    this.scanIndex = i + 1;
-    if (this.scanIndex < this.configured) this.convert();
-    else this.scanning = false;
+    self.scanIndex = i + 1;
+    if (self.scanIndex < self.configured) self.convert();
+    else self.scanning = false;
   }
 
   /** A chip that stops answering mid-scan marks every input open; the next tick tries again. */
