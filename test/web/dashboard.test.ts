@@ -69,7 +69,7 @@ describe.skipIf(missing !== undefined)("dashboard in a browser", () => {
       expect(text).toContain("online");
       expect(text).toContain(`${status.firmware.version} (${status.firmware.build})`);
       expect(text).toMatch(/\d+ \/ \d+ JsVars \(\d+ %\)/);
-      expect(text).toMatch(/\d+ \/ \d+ frames/);
+      expect(text).toMatch(/\d+ \/ \d+ bytes/);
       expect(text).toMatch(/ms, -?[\d.e+-]+ ppm/);
     }
     expect(await page.locator("#lab h3").innerText()).toBe("Rig graphite-nmc-gas — 2 of 2 boards online");
