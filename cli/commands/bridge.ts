@@ -1,18 +1,13 @@
 import { hostname } from "node:os";
 import type { Command } from "../command.ts";
 import { UsageError } from "../command.ts";
-import { parseFlags } from "../args.ts";
+import { portFlag, parseFlags } from "../args.ts";
+import { untilStopped } from "../until-stopped.ts";
 import { startBridge } from "../../host/bridge/bridge.ts";
 import { describeStore, storeFromSpec } from "../../host/store/open-store.ts";
 import { startWebServer } from "../../host/web/server.ts";
 
 const DEFAULT_STORE = "duckdb:./data/cellrig.duckdb";
-
-function port(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag} must be a port number from 0 to 65535, got "${value}"`);
-  return n;
-}
 
 export const bridge: Command = {
   name: "bridge",
@@ -44,7 +39,7 @@ stays with the broker for the next start.`,
     });
     if (!values.broker) throw new UsageError("--broker is required, e.g. --broker mqtt://127.0.0.1:1883");
     if (values.mqtt !== "4" && values.mqtt !== "5") throw new UsageError(`--mqtt must be 4 or 5, got "${values.mqtt}"`);
-    const httpPort = values["http-port"] === "off" ? undefined : port(values["http-port"], "--http-port");
+    const httpPort = values["http-port"] === "off" ? undefined : portFlag(values["http-port"], "--http-port");
     let store;
     try {
       store = storeFromSpec(values.store);
@@ -78,15 +73,7 @@ stays with the broker for the next start.`,
       throw err;
     }
 
-    await new Promise<void>((resolveStop) => {
-      const onSignal = () => {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
-        resolveStop();
-      };
-      process.on("SIGINT", onSignal);
-      process.on("SIGTERM", onSignal);
-    });
+    await untilStopped();
     await stopAll();
     console.log("stopped.");
     return 0;

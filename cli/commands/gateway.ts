@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import type { Command } from "../command.ts";
 import { UsageError } from "../command.ts";
 import { parseFlags } from "../args.ts";
+import { untilStopped } from "../until-stopped.ts";
 import { Gateway, type SerialStream } from "../../host/gateway/gateway.ts";
 
 export const gateway: Command = {
@@ -35,15 +36,7 @@ publishes the board's death and stops.`,
     const serial = await openSerialPort(values.port, baud);
     const running = new Gateway({ serial, brokerUrl: values.broker, silence_s, log: (line) => console.log(line) });
     console.log(`gateway     ${values.port} at ${baud} baud <-> ${values.broker}`);
-    await new Promise<void>((resolveStop) => {
-      const onSignal = () => {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
-        resolveStop();
-      };
-      process.on("SIGINT", onSignal);
-      process.on("SIGTERM", onSignal);
-    });
+    await untilStopped();
     await running.close();
     serial.close();
     console.log("stopped.");

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "../command.ts";
 import { UsageError } from "../command.ts";
-import { parseFlags } from "../args.ts";
+import { brokerAddress, parseFlags } from "../args.ts";
 import { startEmbeddedBroker } from "../../host/broker/embedded.ts";
 import { parseFaultSchedule } from "../../sim/faults.ts";
 import { presetNames } from "../../sim/physics/index.ts";
@@ -24,17 +24,6 @@ function parseSpeed(text: string): "max" | number {
   const n = Number(text);
   if (!(n > 0)) throw new UsageError(`--speed must be "max" or a positive factor of real time, got "${text}"`);
   return n;
-}
-
-function brokerAddress(url: string): { host: string; port: number } {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(`--broker must be a URL such as mqtt://broker.lab:1883, got "${url}"`);
-  }
-  if (parsed.protocol !== "mqtt:") throw new UsageError(`--broker: the simulated boards speak plain MQTT over TCP, so use mqtt://host:port (got ${parsed.protocol})`);
-  return { host: parsed.hostname, port: parsed.port ? Number(parsed.port) : 1883 };
 }
 
 function readJson(path: string, what: string): unknown {

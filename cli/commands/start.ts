@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "../command.ts";
 import { UsageError } from "../command.ts";
-import { parseFlags } from "../args.ts";
+import { portFlag, brokerAddress, parseFlags } from "../args.ts";
+import { untilStopped } from "../until-stopped.ts";
 import { loadBoardProfile } from "../../boards/profile.ts";
 import { validateRigConfig } from "../../boards/rig-config.ts";
 import { buildFirmware } from "../../scripts/build/bundle.ts";
@@ -14,23 +15,6 @@ import { VirtualClock } from "../../sim/runtime/clock.ts";
 import { startSimRig } from "../../sim/rig.ts";
 
 const DEFAULT_RIG = new URL("../../rigs/default.json", import.meta.url);
-
-function port(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag} must be a port number from 0 to 65535, got "${value}"`);
-  return n;
-}
-
-function brokerAddress(url: string): { host: string; port: number } {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(`--broker must be a URL such as mqtt://broker.lab:1883, got "${url}"`);
-  }
-  if (parsed.protocol !== "mqtt:") throw new UsageError(`--broker: the simulated boards speak plain MQTT over TCP, so use mqtt://host:port (got ${parsed.protocol})`);
-  return { host: parsed.hostname, port: parsed.port ? Number(parsed.port) : 1883 };
-}
 
 export const start: Command = {
   name: "start",
@@ -60,7 +44,7 @@ export const start: Command = {
     });
     const boards = Number(values.boards);
     if (!Number.isInteger(boards) || boards < 1 || boards > 64) throw new UsageError(`--boards must be a whole number from 1 to 64, got "${values.boards}"`);
-    const httpPort = port(values["http-port"], "--http-port");
+    const httpPort = portFlag(values["http-port"], "--http-port");
 
     const stops: (() => Promise<void> | void)[] = [];
     const stopAll = async () => {
@@ -74,7 +58,7 @@ export const start: Command = {
         address = brokerAddress(values.broker);
         console.log(`broker      ${brokerUrl} (external)`);
       } else {
-        const broker = await startEmbeddedBroker({ host: "127.0.0.1", port: port(values["broker-port"], "--broker-port") });
+        const broker = await startEmbeddedBroker({ host: "127.0.0.1", port: portFlag(values["broker-port"], "--broker-port") });
         stops.push(() => broker.close());
         brokerUrl = broker.url;
         address = { host: "127.0.0.1", port: broker.port };
@@ -116,15 +100,7 @@ export const start: Command = {
       throw err;
     }
 
-    await new Promise<void>((resolveStop) => {
-      const onSignal = () => {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
-        resolveStop();
-      };
-      process.on("SIGINT", onSignal);
-      process.on("SIGTERM", onSignal);
-    });
+    await untilStopped();
     console.log("stopping…");
     await stopAll();
     console.log("stopped.");
