@@ -2,11 +2,12 @@
 // publishes awaiting PUBACK, and the session after reconnects.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { IPublishPacket, ISubscribePacket, Packet } from "mqtt-packet";
-import { MqttClient, type LinkState, type MqttClientOptions } from "../../firmware/transport/mqtt/client.ts";
+import { MqttClient, type MqttClientOptions } from "../../firmware/transport/mqtt/client.ts";
 import { Backoff, xorshift32 } from "../../firmware/transport/mqtt/backoff.ts";
 import { installEspruinoGlobals } from "./helpers/espruino-globals.ts";
 import { ScriptedNet, type ScriptedSocket } from "./helpers/scripted-net.ts";
 import { generate } from "./helpers/mqtt-packet-io.ts";
+import { recordReports } from "./helpers/mqtt-client-scenarios.ts";
 
 beforeAll(installEspruinoGlobals);
 beforeEach(() => {
@@ -33,15 +34,7 @@ function setup(overrides: Partial<MqttClientOptions> = {}) {
     random: () => 0,
     ...overrides,
   });
-  const states: LinkState[] = [];
-  const errors: string[] = [];
-  const acks: number[] = [];
-  const messages: { topic: string; payload: number[] }[] = [];
-  client.onState((s) => states.push(s));
-  client.onError((m) => errors.push(m));
-  client.onAck((id) => acks.push(id));
-  client.onMessage((topic, payload) => messages.push({ topic, payload: Array.from(payload) }));
-  return { client, net, states, errors, acks, messages };
+  return { client, net, ...recordReports(client) };
 }
 
 /** Opens the latest socket and answers its CONNECT. */

@@ -21,6 +21,19 @@ export interface BoardClient {
 
 export type ClientFactory = (options: MqttClientOptions) => BoardClient;
 
+/** Collects everything a client reports: link states, errors, acknowledged packet ids, incoming messages. */
+export function recordReports(client: BoardClient) {
+  const states: LinkState[] = [];
+  const errors: string[] = [];
+  const acks: number[] = [];
+  const messages: { topic: string; payload: number[] }[] = [];
+  client.onState((s) => states.push(s));
+  client.onError((m) => errors.push(m));
+  client.onAck((id) => acks.push(id));
+  client.onMessage((topic, payload) => messages.push({ topic, payload: Array.from(payload) }));
+  return { states, errors, acks, messages };
+}
+
 const CREDENTIALS = { username: "board7", password: "s3cret" };
 const TOPIC = "cellrig/v1/rigA/board7/";
 /** The death message {b: 0x12345678, v: 1} in CBOR. */
@@ -43,15 +56,7 @@ function board(make: ClientFactory, port: number, overrides: Partial<MqttClientO
     random: () => 0,
     ...overrides,
   });
-  const states: LinkState[] = [];
-  const errors: string[] = [];
-  const acks: number[] = [];
-  const messages: { topic: string; payload: number[] }[] = [];
-  client.onState((s) => states.push(s));
-  client.onError((m) => errors.push(m));
-  client.onAck((id) => acks.push(id));
-  client.onMessage((topic, payload) => messages.push({ topic, payload: Array.from(payload) }));
-  return { client, net, states, errors, acks, messages };
+  return { client, net, ...recordReports(client) };
 }
 
 function sentPackets(net: EspruinoNet, socket: number): Packet[] {
