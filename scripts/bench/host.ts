@@ -8,6 +8,7 @@ import { DuckDbStore } from "../../host/store/duckdb-store.ts";
 import { PostgresStore } from "../../host/store/postgres-store.ts";
 import type { SampleStore } from "../../host/store/store.ts";
 import type { Birth } from "../../protocol/schema/birth.ts";
+import { deltaEncode } from "../../test/protocol/decode-fixtures.ts";
 import { mosquittoMissing, postgresMissing, startMosquitto, startPostgres } from "../services/local.ts";
 import { compared, type Benchmark, type Figure } from "./figure.ts";
 
@@ -36,20 +37,7 @@ function birthOf(board: string): Birth {
 
 /** Zigzag LEB128 deltas of a slow 16-bit-ish waveform, as the boards send ADC codes. */
 function deltaBlock(seed: number): Uint8Array {
-  const bytes: number[] = [];
-  let previous = 0;
-  for (let k = 0; k < SAMPLES_PER_BLOCK; k++) {
-    const code = Math.round(12000 + 8000 * Math.sin((seed + k) / 40));
-    const delta = k === 0 ? code : code - previous;
-    previous = code;
-    let zigzag = delta >= 0 ? 2 * delta : -2 * delta - 1;
-    while (zigzag >= 128) {
-      bytes.push((zigzag % 128) + 128);
-      zigzag = Math.floor(zigzag / 128);
-    }
-    bytes.push(zigzag);
-  }
-  return Uint8Array.from(bytes);
+  return deltaEncode(Array.from({ length: SAMPLES_PER_BLOCK }, (_, k) => Math.round(12000 + 8000 * Math.sin((seed + k) / 40))));
 }
 
 interface Message {
