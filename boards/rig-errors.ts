@@ -26,6 +26,7 @@ export class RigConfigError extends Error {
 
 interface SchemaError {
   keyword: string;
+  schemaPath: string;
   instancePath: string;
   params: Record<string, unknown>;
   message: string;
@@ -88,15 +89,39 @@ function shown(value: unknown): string {
   return value === undefined ? "nothing" : JSON.stringify(value);
 }
 
+/** The keys the object schema at `schemaPath` ("#/properties/broker") allows. */
+function keysAt(schema: TSchema, schemaPath: string): string[] {
+  let node: unknown = schema;
+  for (const part of schemaPath.split("/").slice(1)) node = (node as Record<string, unknown> | undefined)?.[part];
+  return Object.keys((node as { properties?: object } | undefined)?.properties ?? {});
+}
+
+/** One line per key the schema does not know, on the key itself, with the likely intended name. */
+function unknownKeyProblems(e: SchemaError, schema: TSchema, base: string): RigProblem[] {
+  const known = keysAt(schema, e.schemaPath);
+  return ((e.params.additionalProperties as string[]) ?? []).map((key) => {
+    const pointer = `${base}${e.instancePath}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    const guess = nearestName(key, known);
+    const fix = guess === undefined ? `remove it (allowed here: ${known.join(", ")})` : `did you mean "${guess}"?`;
+    return { pointer, text: `${pointer}: unknown key "${key}": ${fix}` };
+  });
+}
+
 /** Schema errors as one line per key path: a failed choice of literals becomes "one of ...". */
-function wordErrors(errors: SchemaError[], root: unknown, base: string): RigProblem[] {
+function wordErrors(errors: SchemaError[], root: unknown, base: string, schema: TSchema): RigProblem[] {
   const byPath = new Map<string, SchemaError[]>();
+  const problems: RigProblem[] = [];
   for (const e of errors) {
+    // Each unknown key is also reported as a false subschema at its own path; one line says it.
+    if (e.keyword === "boolean" && e.schemaPath.endsWith("/additionalProperties")) continue;
+    if (e.keyword === "additionalProperties") {
+      problems.push(...unknownKeyProblems(e, schema, base));
+      continue;
+    }
     const list = byPath.get(e.instancePath) ?? [];
     list.push(e);
     byPath.set(e.instancePath, list);
   }
-  const problems: RigProblem[] = [];
   for (const [path, list] of byPath) {
     const pointer = base + path;
     const got = shown(valueAt(root, path));
@@ -133,7 +158,8 @@ function channelProblems(channel: unknown, pointer: string): RigProblem[] {
     const what = sensor === undefined ? `the sensor${label} is missing` : `unknown sensor ${shown(sensor)}${label}`;
     return [{ pointer: `${pointer}/sensor`, text: `${pointer}/sensor: ${what}: ${fix}` }];
   }
-  return wordErrors(errorsOf(channelSchemas.get(sensor)!, channel), channel, pointer);
+  const schema = channelSchemas.get(sensor)!;
+  return wordErrors(errorsOf(schema, channel), channel, pointer, schema);
 }
 
 /** Whether one channel, as written, is a channel the schema accepts. */
@@ -148,7 +174,7 @@ export function schemaProblems(value: unknown): RigProblem[] {
   const channels = typeof value === "object" && value !== null ? (value as { channels?: unknown }).channels : undefined;
   const perChannel = Array.isArray(channels);
   const rest = errorsOf(RigConfig, value).filter((e) => !(perChannel && /^\/channels\/\d+(\/|$)/.test(e.instancePath)));
-  const problems = wordErrors(rest, value, "");
+  const problems = wordErrors(rest, value, "", RigConfig);
   if (perChannel) channels.forEach((ch, i) => problems.push(...channelProblems(ch, `/channels/${i}`)));
   return problems;
 }

@@ -12,6 +12,8 @@ const PinName = Type.String({ pattern: "^[A-Z][0-9]{1,2}$" });
 const I2CBus = Type.String({ pattern: "^I2C[1-3]$" });
 const SPIBus = Type.String({ pattern: "^SPI[1-3]$" });
 const PositiveNumber = Type.Number({ exclusiveMinimum: 0 });
+/** A misspelt optional key would otherwise be ignored without a word, so every rig object lists all it may hold. */
+const STRICT = { additionalProperties: false } as const;
 
 const ChannelBase = {
   id: Id,
@@ -45,7 +47,7 @@ const Ads1115Fields = {
 };
 
 /** A voltage on one ADS1115 input: an analog pressure transducer, a photodiode amplifier, ... */
-export const Ads1115Channel = Type.Object({ ...ChannelBase, sensor: Type.Literal("ads1115"), ...Ads1115Fields });
+export const Ads1115Channel = Type.Object({ ...ChannelBase, sensor: Type.Literal("ads1115"), ...Ads1115Fields }, STRICT);
 
 /** One register of an INA226 current/voltage monitor; channels on one chip share its shunt and timing. */
 export const Ina226Channel = Type.Object({
@@ -62,7 +64,7 @@ export const Ina226Channel = Type.Object({
   conversion_us: Type.Union([140, 204, 332, 588, 1100, 2116, 4156, 8244].map((n) => Type.Literal(n))),
   /** Drive the ALERT pin when the current exceeds this, A (shunt over-voltage limit). */
   alert_over_A: Type.Optional(PositiveNumber),
-});
+}, STRICT);
 
 /** A platinum RTD on a MAX31865 over SPI; its reference resistor and R0 are in the `rtd_cvd` calibration. */
 export const Max31865Channel = Type.Object({
@@ -73,14 +75,14 @@ export const Max31865Channel = Type.Object({
   wires: Type.Union([Type.Literal(2), Type.Literal(3), Type.Literal(4)]),
   /** Mains frequency the converter's filter rejects. */
   mains_hz: Type.Union([Type.Literal(50), Type.Literal(60)]),
-});
+}, STRICT);
 
 /** An NTC thermistor in a divider on an analog pin; the divider and the β or Steinhart–Hart model are in the calibration. */
 export const NtcChannel = Type.Object({
   ...ChannelBase,
   sensor: Type.Literal("ntc"),
   pin: PinName,
-});
+}, STRICT);
 
 /** Ratiometric analog pressure transducer (10 % to 90 % of its supply) on an analog pin, through a divider. */
 export const RatiometricChannel = Type.Object({
@@ -92,7 +94,7 @@ export const RatiometricChannel = Type.Object({
   divider: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
   /** Voltage at which analogRead returns 1. */
   adc_full_scale_V: PositiveNumber,
-});
+}, STRICT);
 
 /** A digital pressure transducer of the Honeywell ABP2 kind: status byte and 24-bit counts over I2C. */
 export const Abp2Channel = Type.Object({
@@ -100,7 +102,7 @@ export const Abp2Channel = Type.Object({
   sensor: Type.Literal("abp2"),
   bus: I2CBus,
   address: Type.Integer({ minimum: 0x08, maximum: 0x78 }),
-});
+}, STRICT);
 
 const DetectorFields = {
   /** The detector this signal belongs to; its other signals carry the same group. */
@@ -119,7 +121,7 @@ export const PsdChannel = Type.Object({
   ...DetectorFields,
   electrode: Type.Union([Type.Literal("A"), Type.Literal("B")]),
   active_length_m: PositiveNumber,
-});
+}, STRICT);
 
 /** One segment of a quadrant photodiode, read by an ADS1115 input. */
 export const QuadrantChannel = Type.Object({
@@ -128,7 +130,7 @@ export const QuadrantChannel = Type.Object({
   ...Ads1115Fields,
   ...DetectorFields,
   segment: Type.Union([Type.Literal("A"), Type.Literal("B"), Type.Literal("C"), Type.Literal("D")]),
-});
+}, STRICT);
 
 export const SyntheticChannel = Type.Object({
   ...ChannelBase,
@@ -137,7 +139,7 @@ export const SyntheticChannel = Type.Object({
   amplitude: Type.Number(),
   period_s: Type.Number({ exclusiveMinimum: 0 }),
   offset: Type.Number(),
-});
+}, STRICT);
 
 export const ChannelConfig = Type.Union([
   Ads1115Channel,
@@ -166,14 +168,14 @@ export const AlarmRule = Type.Object({
   threshold: Type.Number(),
   hysteresis: Type.Optional(Type.Number({ minimum: 0 })),
   hold_s: Type.Optional(Type.Number({ minimum: 0, maximum: 3600 })),
-});
+}, STRICT);
 export type AlarmRule = Static<typeof AlarmRule>;
 
 /** How much RAM and flash the store of messages awaiting delivery may take; defaults follow from the board (boards/limits.ts). */
 export const StoreConfig = Type.Object({
   ram_bytes: Type.Optional(Type.Integer({ minimum: 512 })),
   flash_bytes: Type.Optional(Type.Integer({ minimum: 8192 })),
-});
+}, STRICT);
 
 /** One rig: which board, where it publishes, and what it samples. Embedded in the bundle as its default. */
 export const RigConfig = Type.Object({
@@ -187,8 +189,8 @@ export const RigConfig = Type.Object({
     keepalive_s: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600 })),
     /** The password never goes in this file: it comes from the environment or a secrets file at flash time. */
     username: Type.Optional(Type.String()),
-  }),
-  wifi: Type.Optional(Type.Object({ ssid: Type.String({ minLength: 1 }) })),
+  }, STRICT),
+  wifi: Type.Optional(Type.Object({ ssid: Type.String({ minLength: 1 }) }, STRICT)),
   /** Frames are cut every frame_s seconds. */
   frame_s: Type.Number({ minimum: 0.1, maximum: 60 }),
   channels: Type.Array(ChannelConfig, { minItems: 1, maxItems: 16 }),
@@ -196,7 +198,7 @@ export const RigConfig = Type.Object({
   store: Type.Optional(StoreConfig),
   /** Seconds between health messages; default 60. */
   health_s: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600 })),
-});
+}, STRICT);
 export type RigConfig = Static<typeof RigConfig>;
 export type Ads1115Channel = Static<typeof Ads1115Channel>;
 export type Ina226Channel = Static<typeof Ina226Channel>;

@@ -70,6 +70,20 @@ describe("rig-file mistakes", () => {
     ]);
   });
 
+  it("a misspelt optional key is refused on the key itself with the likely name, not ignored", () => {
+    const rig = structuredClone(defaultRig);
+    rig.helth_s = 30;
+    rig.broker.keepalve_s = 30;
+    rig.channels[0].rate_Hz = 5;
+    rig.channels[0].colour = "red";
+    expect(mistakes(() => validateRigConfig(rig, linux))).toEqual([
+      '/helth_s: unknown key "helth_s": did you mean "health_s"?',
+      '/broker/keepalve_s: unknown key "keepalve_s": did you mean "keepalive_s"?',
+      '/channels/0/rate_Hz: unknown key "rate_Hz": did you mean "rate_hz"?',
+      '/channels/0/colour: unknown key "colour": remove it (allowed here: id, quantity, unit, rate_hz, calibration, sensor, bus, address, input, range_V)',
+    ]);
+  });
+
   it("a missing field and a missing sensor each say what to add", () => {
     const rig = structuredClone(defaultRig);
     delete rig.channels[0].range_V;
