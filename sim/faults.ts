@@ -21,6 +21,10 @@ import type { SensorTwin } from "./sensor-wiring.ts";
  * - `brownout`: the board resets and runs again `off_s` later (at least 1 s), flash kept.
  * - `broker_outage`: the board cannot reach the broker; open connections are reset.
  * - `link`: latency, segment loss (resent after TCP's timeout) and a capacity limit on the board's link.
+ * - `broker_restart`: the broker stops (every connection drops) and starts again `duration_s` later.
+ * - `bridge_kill`: the bridge dies without a chance to commit or acknowledge, and starts again
+ *   `duration_s` later. Both act on the host (FaultTarget `host`), never on one board, so they
+ *   take no `board`.
  *
  * Losses are drawn from each board's seeded generator (SimNetwork), so a schedule replays exactly.
  */
@@ -52,12 +56,32 @@ export const FaultEvent = Type.Union([
     bytes_per_s: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
     duration_s: Duration,
   }, { additionalProperties: false }),
+  Type.Object({ at_s: Timing.at_s, kind: Type.Literal("broker_restart"), duration_s: Type.Number({ exclusiveMinimum: 0 }) }, { additionalProperties: false }),
+  Type.Object({ at_s: Timing.at_s, kind: Type.Literal("bridge_kill"), duration_s: Type.Number({ exclusiveMinimum: 0 }) }, { additionalProperties: false }),
 ]);
 export type FaultEvent = Static<typeof FaultEvent>;
 export const FaultSchedule = Type.Array(FaultEvent);
 export type FaultSchedule = Static<typeof FaultSchedule>;
 
 const checkSchedule = Compile(FaultSchedule);
+
+type HostFault = Extract<FaultEvent, { kind: "broker_restart" | "bridge_kill" }>;
+
+function isHostFault(event: FaultEvent): event is HostFault {
+  return event.kind === "broker_restart" || event.kind === "bridge_kill";
+}
+
+/**
+ * The host side of a run, for the faults that hit it. Each call starts the change and returns at
+ * once; the host carries it out in its own time (a process takes wall time to die and start).
+ */
+export interface HostFaults {
+  stopBroker(): void;
+  startBroker(): void;
+  /** Ends the bridge as SIGKILL would: nothing committed or acknowledged on the way out. */
+  killBridge(): void;
+  startBridge(): void;
+}
 
 /** What a fault needs of a running rig. */
 export interface FaultTarget {
@@ -66,13 +90,16 @@ export interface FaultTarget {
   /** Virtual (Unix) time the schedule's times count from. */
   start_s: number;
   sensor(index: number, channel: string): SensorTwin;
+  /** Needed by broker_restart and bridge_kill only. */
+  host?: HostFaults;
 }
 
 /** A fault as it was applied, for the record beside the ground truth. */
 export interface AppliedFault {
   /** Virtual (Unix) time it began or ended. */
   time_s: number;
-  board: number;
+  /** Absent for host faults. */
+  board?: number;
   phase: "begin" | "end";
   event: FaultEvent;
 }
@@ -116,6 +143,11 @@ export class FaultInjector {
   ) {
     schedule.forEach((event, i) => this.check(event, `fault ${i} (${event.kind} at ${event.at_s} s)`));
     for (const event of schedule) {
+      if (isHostFault(event)) {
+        this.at(event.at_s, () => this.hostFault(event, "begin"));
+        this.at(event.at_s + event.duration_s, () => this.hostFault(event, "end"));
+        continue;
+      }
       const boards = event.board === undefined ? target.boards.map((_, i) => i) : [event.board];
       for (const board of boards) {
         this.at(event.at_s, () => this.begin(board, event));
@@ -131,6 +163,10 @@ export class FaultInjector {
   }
 
   private check(event: FaultEvent, at: string): void {
+    if (isHostFault(event)) {
+      if (this.target.host === undefined) throw new Error(`${at}: ${event.kind} acts on the broker and bridge, and this run was given no host to act on (runSimulation hostFaults)`);
+      return;
+    }
     if (event.board !== undefined && event.board >= this.target.boards.length) {
       throw new Error(`${at}: board ${event.board} does not exist; the rig has boards 0 to ${this.target.boards.length - 1}`);
     }
@@ -151,13 +187,26 @@ export class FaultInjector {
     this.clock.setTimeout(this.owner, work, this.target.start_s + offset_s - this.clock.now_s());
   }
 
-  private record(board: number, phase: AppliedFault["phase"], event: FaultEvent): void {
-    const fault = { time_s: this.clock.now_s(), board, phase, event };
+  private record(board: number | undefined, phase: AppliedFault["phase"], event: FaultEvent): void {
+    const fault: AppliedFault = { time_s: this.clock.now_s(), ...(board === undefined ? {} : { board }), phase, event };
     this.applied.push(fault);
     this.onApplied(fault);
   }
 
-  private begin(index: number, event: FaultEvent): void {
+  private hostFault(event: HostFault, phase: AppliedFault["phase"]): void {
+    const host = this.target.host!;
+    if (event.kind === "broker_restart") {
+      if (phase === "begin") host.stopBroker();
+      else host.startBroker();
+    } else if (phase === "begin") {
+      host.killBridge();
+    } else {
+      host.startBridge();
+    }
+    this.record(undefined, phase, event);
+  }
+
+  private begin(index: number, event: Exclude<FaultEvent, HostFault>): void {
     const board = this.target.boards[index]!;
     const network = this.target.networks[index]!;
     const now_s = this.clock.now_s();
@@ -191,7 +240,7 @@ export class FaultInjector {
     this.record(index, "begin", event);
   }
 
-  private end(index: number, event: FaultEvent): void {
+  private end(index: number, event: Exclude<FaultEvent, HostFault>): void {
     const now_s = this.clock.now_s();
     if (event.kind === "sensor") this.setSensorFault(index, event.channel, "none", now_s);
     else if (event.kind === "sum_loss") this.detector(index, event.channel).setSumLoss(0);

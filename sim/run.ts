@@ -1,14 +1,16 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Duplex } from "node:stream";
 import { loadBoardProfile } from "../boards/profile.ts";
 import { validateRigConfig } from "../boards/rig-config.ts";
 import type { RigConfig } from "../boards/rig-schema.ts";
 import { buildFirmware } from "../scripts/build/bundle.ts";
-import { FaultInjector, type AppliedFault, type FaultSchedule } from "./faults.ts";
+import { FaultInjector, type AppliedFault, type FaultSchedule, type HostFaults } from "./faults.ts";
 import type { PresetOverrides } from "./physics/index.ts";
-import { startPresetRig } from "./preset-rig.ts";
+import { startPresetRig, type PresetRig } from "./preset-rig.ts";
 import type { BoardError } from "./runtime/board.ts";
 import { VirtualClock } from "./runtime/clock.ts";
+import type { NetRoute } from "./runtime/net.ts";
 
 /**
  * One simulation run from start to end: the preset's rig built into a firmware bundle, boards beside
@@ -25,8 +27,12 @@ export interface SimRunOptions {
   duration_s: number;
   /** "max", or a factor of real time. */
   speed: "max" | number;
-  /** Address the boards publish to. */
-  broker: { host: string; port: number };
+  /**
+   * Address the boards publish to. `accept` is set when the broker runs in this process (the
+   * embedded broker's): the boards' connections to that address are then in-memory streams it is
+   * handed, not TCP sockets (see NetRoute in sim/runtime/net.ts).
+   */
+  broker: { host: string; port: number; accept?: (stream: Duplex) => void };
   /** Ground truth (`<serial>.csv`, `.json`, `.cycles.jsonl`) and `faults.jsonl` go here. */
   outDir?: string;
   faults?: FaultSchedule;
@@ -38,6 +44,10 @@ export interface SimRunOptions {
   /** Called about every `progressEvery_ms` of wall time, and once at the end. */
   onProgress?: (progress: SimProgress) => void;
   progressEvery_ms?: number;
+  /** Carries out the schedule's broker_restart and bridge_kill faults (the soak suite's broker and bridge). */
+  hostFaults?: HostFaults;
+  /** Called once the boards have booted, to watch them (the soak suite counts their conversions). */
+  onStart?: (rig: PresetRig) => void;
 }
 
 export interface SimProgress {
@@ -108,12 +118,14 @@ export async function runSimulation(options: SimRunOptions): Promise<SimRunResul
     ...(options.outDir !== undefined ? { groundTruthDir: options.outDir } : {}),
     seed: options.seed ?? 1,
     memoryRefresh_s: MEMORY_REFRESH_s,
+    ...(options.broker.accept !== undefined ? { route: brokerRoute(options.broker) } : {}),
   });
   const faultLog = options.outDir === undefined ? undefined : join(options.outDir, "faults.jsonl");
   if (faultLog !== undefined) writeFileSync(faultLog, "");
   let injector: FaultInjector | undefined;
   try {
-    injector = new FaultInjector(clock, rig, config, options.faults ?? [], (f) => {
+    options.onStart?.(rig);
+    injector = new FaultInjector(clock, options.hostFaults ? { ...rig, host: options.hostFaults } : rig, config, options.faults ?? [], (f) => {
       if (faultLog !== undefined) appendFileSync(faultLog, JSON.stringify(f) + "\n");
     });
   } catch (err) {
@@ -181,6 +193,11 @@ export async function runSimulation(options: SimRunOptions): Promise<SimRunResul
   };
   rig.close();
   return summary;
+}
+
+/** Routes the firmware's connections to the broker's address to the in-process broker; anything else dials as given. */
+function brokerRoute(broker: SimRunOptions["broker"]): (host: string, port: number) => NetRoute {
+  return (host, port) => (host === broker.host && port === broker.port ? { host, port, accept: broker.accept } : { host, port });
 }
 
 /** Waits until nothing has waited for the broker for QUIET_ms, so frames held back by a full window go out. */
