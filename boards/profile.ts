@@ -21,6 +21,8 @@ export const BoardProfile = Type.Object({
   i2c: Type.Array(Type.Object({ bus: Type.String({ pattern: "^I2C[1-3]$" }), scl: PinName, sda: PinName })),
   spi: Type.Array(Type.Object({ bus: Type.String({ pattern: "^SPI[1-3]$" }), sck: PinName, miso: PinName, mosi: PinName })),
   analog_pins: Type.Array(PinName),
+  /** Pins the firmware may drive as digital outputs (chip selects), from the board file's pin list. */
+  gpio: Type.Array(PinName),
   max_sample_rate_hz: Type.Number({ exclusiveMinimum: 0 }),
   /** Where the figures come from. */
   source: Type.String(),

@@ -153,7 +153,8 @@ export function wiringProblems(channels: ChannelConfig[], board: BoardProfile): 
     }
     if (ch.sensor === "max31865") {
       if (!board.spi.some((b) => b.bus === ch.bus)) problems.push(`${at(i)}: ${board.id} has no ${ch.bus} (it has ${board.spi.map((b) => b.bus).join(", ") || "no SPI bus"})`);
-      if (busPins.indexOf(ch.cs) >= 0) problems.push(`${at(i)}: chip select ${ch.cs} is a bus pin of ${board.id}: choose a free pin`);
+      if (board.gpio.indexOf(ch.cs) < 0) problems.push(`${at(i)}: chip select ${ch.cs} is not a digital output of ${board.id} (it has ${board.gpio.join(", ")})`);
+      else if (busPins.indexOf(ch.cs) >= 0) problems.push(`${at(i)}: chip select ${ch.cs} is a bus pin of ${board.id}: choose a free pin`);
       if (csPins[ch.cs]) problems.push(`${at(i)}: chip select ${ch.cs} is already used by channel "${csPins[ch.cs]}"`);
       csPins[ch.cs] = ch.id;
     }

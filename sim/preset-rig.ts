@@ -5,7 +5,7 @@ import type { BoardProfile } from "../boards/profile.ts";
 import type { ChannelConfig, RigConfig } from "../boards/rig-schema.ts";
 import type { Ads1115Twin } from "./chips/ads1115.ts";
 import { Cell, GroundTruthWriter, groundTruthColumns, loadPreset, type CellState, type PresetOverrides } from "./physics/index.ts";
-import { rigBoardProfile } from "./rig.ts";
+import { simProfile } from "./board-profile.ts";
 import { SimBoard } from "./runtime/board.ts";
 import type { VirtualClock } from "./runtime/clock.ts";
 import { SimNetwork, type NetRoute } from "./runtime/net.ts";
@@ -141,7 +141,7 @@ function cellPhysics(probe: CellProbe, preset: string): RigPhysics {
  * driven by that cell, and the cell's true state written beside the run as ground truth.
  */
 export function startPresetRig(options: PresetRigOptions): PresetRig {
-  const profile = rigBoardProfile(options.board, options.config);
+  const profile = simProfile(options.board);
   const preset = loadPreset(options.preset, options.presetOverrides);
   const prefix = options.serialPrefix ?? "sim-";
   const seed = options.seed ?? 1;

@@ -5,7 +5,6 @@ import type { Ads1115Twin } from "./chips/ads1115.ts";
 import { gasFor, pressure_Pa, temperature_K, type SealedHeadspaceParams } from "./physics/sealed-headspace.ts";
 import type { VirtualClock } from "./runtime/clock.ts";
 import { SimBoard } from "./runtime/board.ts";
-import type { SimBoardProfile } from "./runtime/profile.ts";
 import { DEFAULT_TRANSDUCER, transducerVoltage_V } from "./sensors/ratiometric-pressure.ts";
 import { BoardWiring, type RigPhysics, type SensorTwin } from "./sensor-wiring.ts";
 
@@ -53,13 +52,6 @@ export function sealedCellPhysics(cell: SealedHeadspaceParams, steady?: { curren
   };
 }
 
-/** The simulated board's profile for a rig: the board's, plus the chip-select pins the rig uses. */
-export function rigBoardProfile(board: BoardProfile, config: RigConfig): SimBoardProfile {
-  const base = simProfile(board);
-  // Chip selects are ordinary GPIOs the board profile does not list; the simulated board needs them as pins.
-  const csPins = config.channels.flatMap((ch) => (ch.sensor === "max31865" ? [ch.cs] : []));
-  return { ...base, pins: [...new Set([...(base.pins ?? []), ...csPins])] };
-}
 
 /**
  * Boards of one rig, each beside its own sealed cell, with a twin for every configured sensor: an
@@ -69,7 +61,7 @@ export function rigBoardProfile(board: BoardProfile, config: RigConfig): SimBoar
  * the spot centred. Cells differ a little in filling pressure and phase so the boards are told apart.
  */
 export function startSimRig(options: SimRigOptions): SimRig {
-  const profile = rigBoardProfile(options.board, options.config);
+  const profile = simProfile(options.board);
   const prefix = options.serialPrefix ?? "sim-";
   const boards: SimBoard[] = [];
   const wirings: BoardWiring[] = [];

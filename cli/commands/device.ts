@@ -5,7 +5,7 @@ import type { RigConfig } from "../../boards/rig-schema.ts";
 import { simProfile } from "../../sim/board-profile.ts";
 import { startDevicePort } from "../../sim/device-port/device-port.ts";
 import { gasFor, type SealedHeadspaceParams } from "../../sim/physics/sealed-headspace.ts";
-import { rigBoardProfile, sealedCellPhysics } from "../../sim/rig.ts";
+import { sealedCellPhysics } from "../../sim/rig.ts";
 import { SimBoard } from "../../sim/runtime/board.ts";
 import { VirtualClock } from "../../sim/runtime/clock.ts";
 import { BoardWiring } from "../../sim/sensor-wiring.ts";
@@ -54,7 +54,7 @@ in real time until Ctrl-C, and forgets everything then.`,
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number from 0 to 65535, got "${values.port}"`);
     const board = loadBoardProfile(values.board);
     const rig: RigConfig | undefined = values.rig === undefined ? undefined : loadRigConfig(resolve(values.rig), board);
-    const profile = rig === undefined ? simProfile(board) : rigBoardProfile(board, rig);
+    const profile = simProfile(board);
     const physics = sealedCellPhysics(BENCH_CELL, BENCH_ELECTRICAL);
 
     const clock = new VirtualClock(Date.now() / 1000);

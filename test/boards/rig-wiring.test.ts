@@ -88,6 +88,16 @@ describe("sensor wiring against the board", () => {
     expect(m).toContain('/channels/0 ("a"): psd group "beam1" lacks B: the sum and position need every signal (A, B)');
   });
 
+  it("takes a chip select only on a pin the board can drive", () => {
+    const m = problems([
+      ch("t1", { sensor: "max31865", bus: "SPI1", cs: "D36", wires: 4, mains_hz: 50, calibration: PT100 }),
+      ch("t2", { sensor: "max31865", bus: "SPI1", cs: "D7", wires: 4, mains_hz: 50, calibration: PT100 }),
+    ]);
+    // ESP32 GPIO34-39 are inputs only and GPIO6-11 carry the SPI flash.
+    expect(m).toMatch(/\/channels\/0 \("t1"\): chip select D36 is not a digital output of esp32 \(it has D0, D1, [^)]*D33\)/);
+    expect(m).toContain('/channels/1 ("t2"): chip select D7 is not a digital output of esp32');
+  });
+
   it("needs the calibration kind the sensor's codes call for", () => {
     const m = problems([
       ch("t1", { sensor: "max31865", bus: "SPI1", cs: "D5", wires: 4, mains_hz: 50 }),
