@@ -107,12 +107,13 @@ export class VirtualClock {
     for (;;) {
       const head = this.queue[0];
       if (head === undefined || head.due_s > t_s) break;
-      this.queue.shift();
       this.now = head.due_s;
       if (head.period_s !== undefined) {
         head.count += 1;
         head.due_s = head.anchor_s + head.count * head.period_s;
-        this.insert(head);
+        this.requeueHead();
+      } else {
+        this.queue.shift();
       }
       head.callback();
     }
@@ -210,13 +211,33 @@ export class VirtualClock {
 
   /** Inserts after every timer due at the same time or earlier, so equal due times keep scheduling order. */
   private insert(timer: Timer): void {
-    let lo = 0;
-    let hi = this.queue.length;
+    const queue = this.queue;
+    const at = this.after(timer.due_s, 0);
+    // Moved by hand rather than with splice(), which allocates an array of the removed items on every call.
+    queue.push(timer);
+    for (let k = queue.length - 1; k > at; k--) queue[k] = queue[k - 1]!;
+    queue[at] = timer;
+  }
+
+  /** Moves the head, whose due time has just grown, behind every timer due at the same time or earlier. */
+  private requeueHead(): void {
+    const queue = this.queue;
+    const head = queue[0]!;
+    const at = this.after(head.due_s, 1) - 1;
+    for (let k = 0; k < at; k++) queue[k] = queue[k + 1]!;
+    queue[at] = head;
+  }
+
+  /** Index of the first timer from `from` on that is due later than `due_s`. */
+  private after(due_s: number, from: number): number {
+    const queue = this.queue;
+    let lo = from;
+    let hi = queue.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.queue[mid]!.due_s <= timer.due_s) lo = mid + 1;
+      if (queue[mid]!.due_s <= due_s) lo = mid + 1;
       else hi = mid;
     }
-    this.queue.splice(lo, 0, timer);
+    return lo;
   }
 }

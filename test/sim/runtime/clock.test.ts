@@ -37,6 +37,21 @@ describe("VirtualClock", () => {
     times.forEach((t, i) => expect(Math.abs(t - (START_s + (i + 1) * 0.01))).toBeLessThan(1e-6));
   });
 
+  it("puts a rescheduled interval behind timers already due at its next time", () => {
+    const clock = new VirtualClock(START_s);
+    const owner = {};
+    const ran: string[] = [];
+    clock.setTimeout(owner, () => ran.push("t1@2"), 2);
+    clock.setInterval(owner, () => ran.push(`i@${clock.now_s() - START_s}`), 1);
+    clock.setTimeout(owner, () => ran.push("t2@2"), 2);
+    clock.setTimeout(owner, () => ran.push("t@2.5"), 2.5);
+    const other = clock.setInterval(owner, () => ran.push(`j@${clock.now_s() - START_s}`), 0.5);
+    clock.advanceTo(START_s + 3);
+    expect(ran).toEqual(["j@0.5", "i@1", "j@1", "j@1.5", "t1@2", "t2@2", "i@2", "j@2", "t@2.5", "j@2.5", "i@3", "j@3"]);
+    expect(clock.clear(other)).toBe(true);
+    expect(clock.pending()).toBe(1);
+  });
+
   it("runs timers scheduled by a callback when they fall inside the same advance", () => {
     const clock = new VirtualClock(START_s);
     const owner = {};
