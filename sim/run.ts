@@ -47,7 +47,7 @@ export interface SimRunOptions {
   /** Carries out the schedule's broker_restart and bridge_kill faults (the soak suite's broker and bridge). */
   hostFaults?: HostFaults;
   /** Called once the boards have booted, to watch them (the soak suite counts their conversions). */
-  onStart?: (rig: PresetRig) => void;
+  onStart?: (rig: PresetRig, config: RigConfig) => void;
 }
 
 export interface SimProgress {
@@ -60,6 +60,8 @@ export interface SimProgress {
   frames: number;
   /** QoS 1 publishes the broker acknowledged. */
   acknowledged: number;
+  /** Data frames the broker acknowledged: all of them (= `frames`) once every frame is delivered. */
+  framesAcknowledged: number;
 }
 
 export interface SimRunResult extends SimProgress {
@@ -124,7 +126,7 @@ export async function runSimulation(options: SimRunOptions): Promise<SimRunResul
   if (faultLog !== undefined) writeFileSync(faultLog, "");
   let injector: FaultInjector | undefined;
   try {
-    options.onStart?.(rig);
+    options.onStart?.(rig, config);
     injector = new FaultInjector(clock, options.hostFaults ? { ...rig, host: options.hostFaults } : rig, config, options.faults ?? [], (f) => {
       if (faultLog !== undefined) appendFileSync(faultLog, JSON.stringify(f) + "\n");
     });
@@ -140,11 +142,13 @@ export async function runSimulation(options: SimRunOptions): Promise<SimRunResul
     const wall_s = (performance.now() - started_ms) / 1000;
     let frames = 0;
     let acknowledged = 0;
+    let framesAcknowledged = 0;
     for (const n of rig.networks) {
       frames += n.counters.dataFrames;
       acknowledged += n.counters.acknowledged;
+      framesAcknowledged += n.counters.framesAcknowledged;
     }
-    return { simulated_s, duration_s: options.duration_s, wall_s, realtimeFactor: wall_s > 0 ? simulated_s / wall_s : 0, frames, acknowledged };
+    return { simulated_s, duration_s: options.duration_s, wall_s, realtimeFactor: wall_s > 0 ? simulated_s / wall_s : 0, frames, acknowledged, framesAcknowledged };
   };
 
   // The last timer before the end lands exactly on it, so the clock stops there.

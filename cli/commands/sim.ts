@@ -6,7 +6,7 @@ import { brokerAddress, parseFlags } from "../args.ts";
 import { startEmbeddedBroker } from "../../host/broker/embedded.ts";
 import { parseFaultSchedule } from "../../sim/faults.ts";
 import { presetNames } from "../../sim/physics/index.ts";
-import { runSimulation, type SimProgress } from "../../sim/run.ts";
+import { runSimulation, type SimProgress, type SimRunOptions } from "../../sim/run.ts";
 
 const UNITS_s: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
@@ -93,14 +93,15 @@ export const sim: Command = {
 
     const stops: (() => Promise<void>)[] = [];
     try {
-      let broker: { host: string; port: number };
+      let broker: SimRunOptions["broker"];
       if (values.broker) {
         broker = brokerAddress(values.broker);
         process.stderr.write(`broker      ${values.broker} (external)\n`);
       } else {
         const embedded = await startEmbeddedBroker({ host: "127.0.0.1", port: 0 });
         stops.push(() => embedded.close());
-        broker = { host: "127.0.0.1", port: embedded.port };
+        // The boards reach the embedded broker in memory; other clients still connect over TCP.
+        broker = { host: "127.0.0.1", port: embedded.port, accept: embedded.accept };
         process.stderr.write(`broker      ${embedded.url} (embedded)\n`);
       }
       const tty = process.stderr.isTTY === true;

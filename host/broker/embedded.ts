@@ -1,4 +1,5 @@
-import { createServer, type AddressInfo, type Socket } from "node:net";
+import { createServer, type AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { Aedes } from "aedes";
 
 export interface EmbeddedBrokerOptions {
@@ -12,6 +13,12 @@ export interface EmbeddedBroker {
   /** `mqtt://host:port` for clients. */
   url: string;
   port: number;
+  /**
+   * Serves one client on an in-process stream instead of a TCP socket (a simulated board in the
+   * same process), saving the system calls of a loopback connection. Throws ECONNREFUSED once the
+   * broker is closed.
+   */
+  accept(stream: Duplex): void;
   close(): Promise<void>;
 }
 
@@ -19,12 +26,14 @@ export interface EmbeddedBroker {
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): Promise<EmbeddedBroker> {
   const host = options.host ?? "127.0.0.1";
   const aedes = await Aedes.createBroker();
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
+  const sockets = new Set<Duplex>();
+  let closed = false;
+  const serve = (socket: Duplex) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     aedes.handle(socket);
-  });
+  };
+  const server = createServer(serve);
   await new Promise<void>((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) => {
       aedes.close();
@@ -38,7 +47,12 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
   return {
     url: `mqtt://${urlHost}:${port}`,
     port,
+    accept: (stream) => {
+      if (closed) throw Object.assign(new Error(`MQTT broker on port ${port} is closed`), { code: "ECONNREFUSED" });
+      serve(stream);
+    },
     close: async () => {
+      closed = true;
       // Clients reconnect forever; dropping their sockets lets server.close() finish.
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => aedes.close(() => resolve()));

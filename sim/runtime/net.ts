@@ -1,10 +1,13 @@
 import net from "node:net";
+import type { Duplex } from "node:stream";
 import { bytesToString, dataToBytes, stringToBytes } from "./bytes.ts";
 import type { BoardHost } from "./host.ts";
 import { MqttExchange, type ExchangeCounters } from "./mqtt-exchange.ts";
+import { streamPair } from "./stream-pair.ts";
 
 /**
- * `require("net")` backed by real TCP sockets, so the simulated firmware talks to a real broker.
+ * `require("net")` backed by real TCP sockets, so the simulated firmware talks to a real broker, or,
+ * for a peer in this process (the embedded broker), by an in-memory connection that behaves alike.
  * Received data reaches the firmware as byte strings, split into pieces no larger than a TCP segment
  * on the smallest target (ESP8266 lwIP, TCP_MSS 536), so firmware that assumes one `data` event per
  * message fails here as it would on a board.
@@ -24,6 +27,13 @@ const NO_CONNECTION = { code: -5, message: "No connection" };
 export interface NetRoute {
   host: string;
   port: number;
+  /**
+   * Set when the peer runs in this process: it is handed its end of an in-memory connection
+   * (stream-pair.ts) instead of the board dialling it over TCP, which saves a socket's system calls
+   * and event-loop turns on every packet. The firmware sees the same socket either way. Throwing
+   * (with a `code` such as ECONNREFUSED) refuses the connection.
+   */
+  accept?: (stream: Duplex) => void;
 }
 
 /** Conditions on the board's link, each direction alike; omitted fields are ideal. */
@@ -99,10 +109,10 @@ export interface SimNetworkOptions {
  */
 export class SimNetwork {
   /** Counted over every connection, across reboots. */
-  readonly counters: ExchangeCounters = { dataFrames: 0, acknowledged: 0 };
+  readonly counters: ExchangeCounters = { dataFrames: 0, acknowledged: 0, framesAcknowledged: 0 };
   private up = true;
   private conditions: LinkConditions | undefined;
-  private readonly live = new Map<net.Socket, MqttExchange>();
+  private readonly live = new Map<Duplex, MqttExchange>();
   readonly random: () => number;
 
   /** `route` maps the address the firmware asks for to a real one (e.g. its broker name to 127.0.0.1). */
@@ -158,14 +168,35 @@ export class SimNetwork {
   }
 
   /** @internal used by the net module */
-  open(host: string, port: number): { socket: net.Socket; exchange: MqttExchange } {
+  open(host: string, port: number): { socket: Duplex; exchange: MqttExchange } {
     const target = this.route(host, port);
-    const socket = net.connect({ host: target.host, port: target.port });
+    const socket = target.accept === undefined ? dial(target) : acceptedBy(target.accept);
     const exchange = new MqttExchange(this.counters);
     this.live.set(socket, exchange);
     socket.on("close", () => this.live.delete(socket));
     return { socket, exchange };
   }
+}
+
+function dial(target: NetRoute): Duplex {
+  const socket = net.connect({ host: target.host, port: target.port });
+  socket.setNoDelay(true);
+  return socket;
+}
+
+/** The board's end of an in-memory connection to `accept`; it emits 'connect' as a dialled socket does, after the caller has listened. */
+function acceptedBy(accept: (stream: Duplex) => void): Duplex {
+  const [board, peer] = streamPair();
+  try {
+    accept(peer);
+  } catch (err) {
+    process.nextTick(() => board.destroy(err as Error));
+    return board;
+  }
+  process.nextTick(() => {
+    if (!board.destroyed) board.emit("connect");
+  });
+  return board;
 }
 
 export function createNetModule(host: BoardHost, network: SimNetwork): object {
@@ -176,7 +207,7 @@ export function createNetModule(host: BoardHost, network: SimNetwork): object {
     connect(options: { host?: unknown; port?: unknown }, onConnect?: unknown): object {
       const handlers = new Map<string, unknown[]>();
       host.addRoots(() => [onConnect, ...[...handlers.values()].flat()]);
-      let tcp: net.Socket | undefined;
+      let tcp: Duplex | undefined;
       let exchange: MqttExchange | undefined;
       const tx = new LinkPipe();
       const rx = new LinkPipe();
@@ -234,7 +265,6 @@ export function createNetModule(host: BoardHost, network: SimNetwork): object {
       }
       ({ socket: tcp, exchange } = network.open(String(options.host), Number(options.port)));
       exchange.opening(host.clock.now_s());
-      tcp.setNoDelay(true);
       host.onShutdown(() => tcp?.destroy());
       tcp.on("connect", () => {
         exchange!.opened();

@@ -1,5 +1,5 @@
-// A simulated day of the graphite-nmc-gas rig at max speed into a real broker: every frame arrives
-// once and in order, and the sensors' samples, calibrated, follow the ground truth written beside the run.
+// A simulated day of the graphite-nmc-gas rig at max speed into the embedded broker, the board's
+// connection in memory as in the benchmark: every frame arrives at a subscriber once and in order, and the sensors' samples, calibrated, follow the ground truth written beside the run.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,7 +34,7 @@ describe("cellrig sim: a day of graphite-nmc-gas into a broker", () => {
     dir = mkdtempSync(join(tmpdir(), "cellrig-sim-"));
     broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0 });
     collector = await Collector.start(broker.url);
-    result = await runSimulation({ preset: "graphite-nmc-gas", boards: 1, duration_s: DAY_s, speed: "max", broker: { host: "127.0.0.1", port: broker.port }, outDir: dir, start_s: START_s });
+    result = await runSimulation({ preset: "graphite-nmc-gas", boards: 1, duration_s: DAY_s, speed: "max", broker: { host: "127.0.0.1", port: broker.port, accept: broker.accept }, outDir: dir, start_s: START_s });
     await collector.waitFor("data", result.frames);
     truth = readGroundTruth(result.groundTruth[0]!);
   }, 180_000);
@@ -54,6 +54,7 @@ describe("cellrig sim: a day of graphite-nmc-gas into a broker", () => {
   it("delivers every frame of the day once, in order", () => {
     const frames = collector.of("data", "sim-1");
     expect(result.frames).toBe(DAY_s);
+    expect(result.framesAcknowledged).toBe(DAY_s);
     expect(frames.length).toBe(DAY_s);
     for (let i = 1; i < frames.length; i++) {
       expect(frames[i]!.s - frames[i - 1]!.s).toBe(1);
