@@ -99,6 +99,8 @@ export interface ExchangeCounters {
   dataFrames: number;
   /** QoS 1 publishes the broker acknowledged. */
   acknowledged: number;
+  /** Data frames the broker acknowledged (each once, however often it was sent). */
+  framesAcknowledged: number;
 }
 
 export class MqttExchange {
@@ -106,6 +108,8 @@ export class MqttExchange {
   private connect_s: number | undefined;
   private ping_s: number | undefined;
   private readonly byId = new Map<number, number>();
+  /** Packet ids of the waiting publishes that carry a data frame. */
+  private readonly frameIds = new Set<number>();
   private readonly out: PacketFramer;
   private readonly in: PacketFramer;
   private now_s = 0;
@@ -150,8 +154,11 @@ export class MqttExchange {
     else if (type === PUBLISH) {
       const qos = (flags >> QOS_SHIFT) & 3;
       const topicEnd = headLength >= 2 ? 2 + ((head[0]! << 8) | head[1]!) : headLength;
-      if (qos > 0) this.wait(packetIdAt(head, headLength, topicEnd));
-      if ((flags & DUP) === 0 && topicEndsWith(head, headLength, DATA_SUFFIX)) this.counters.dataFrames++;
+      const id = qos > 0 ? packetIdAt(head, headLength, topicEnd) : undefined;
+      this.wait(id);
+      if (!topicEndsWith(head, headLength, DATA_SUFFIX)) return;
+      if ((flags & DUP) === 0) this.counters.dataFrames++;
+      if (id !== undefined) this.frameIds.add(id);
     }
   }
 
@@ -164,7 +171,9 @@ export class MqttExchange {
     else if (type === PINGRESP) this.ping_s = undefined;
     else if (type === PUBACK || type === SUBACK || type === UNSUBACK) {
       const id = packetIdAt(head, headLength, 0);
-      if (id !== undefined && this.byId.delete(id) && type === PUBACK) this.counters.acknowledged++;
+      if (id === undefined || !this.byId.delete(id) || type !== PUBACK) return;
+      this.counters.acknowledged++;
+      if (this.frameIds.delete(id)) this.counters.framesAcknowledged++;
     }
   }
 }
