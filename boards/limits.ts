@@ -18,8 +18,38 @@ export const DATA_SHARE = 0.5;
 /** JsVars of the firmware's fixed state besides buffers (MQTT client, store, health), and per channel. */
 export const FIXED_JSVARS = 450;
 export const JSVARS_PER_CHANNEL = 40;
-/** Storage kept free for the configuration file and the gap file. */
-export const STORAGE_RESERVE_BYTES = 8192;
+/** Storage's file header (JsfFileHeader in the interpreter's jsflash.h: size and flags, then a 28-byte name). */
+export const STORAGE_FILE_HEADER_BYTES = 32;
+/**
+ * Largest cellrig.json the board keeps: the rig as JSON (the largest preset, graphite-nmc-gas, is
+ * 2 127 bytes) with the broker and Wi-Fi credentials `cellrig flash` adds. The build refuses a rig
+ * whose JSON leaves less than CREDENTIALS_BYTES of it.
+ */
+export const CONFIG_FILE_MAX_BYTES = 3072;
+export const CREDENTIALS_BYTES = 256;
+/**
+ * cellrig.gap: one JSON row per pending gap, at most 85 bytes
+ * (`[4294967295,4294967295,4294967295,999999999999,1799999999,999999,1799999999,999999,1]`), for
+ * the 8 separate losses the reserve allows before the link delivers one.
+ */
+const GAP_FILE_MAX_BYTES = 8 * 86 + 2;
+/** The key that authenticates commands (64 bytes) and the store's sequence marks (firmware/store/marks.ts, 124 bytes). */
+const KEY_FILE_BYTES = 64;
+const MARK_FILE_BYTES = 124;
+/**
+ * Storage kept free for the files besides the bundle and the store: each file's header (the bundle's,
+ * .bootcde, too) and its data rounded up to the 4-byte write alignment. The library moves a file under 512 bytes to the next page
+ * rather than let it straddle one, wasting less than the file's own size, so the two small files
+ * count twice. Pages need not be whole per file, and compaction (which reclaims the old copy of a
+ * rewritten file) works through RAM, so nothing rounds up to a 4096-byte page: 4 364 bytes where
+ * a round 8 KiB was kept before.
+ */
+export const STORAGE_RESERVE_BYTES =
+  3 * STORAGE_FILE_HEADER_BYTES + align4(CONFIG_FILE_MAX_BYTES) + align4(GAP_FILE_MAX_BYTES) + 2 * (2 * STORAGE_FILE_HEADER_BYTES + align4(KEY_FILE_BYTES) + align4(MARK_FILE_BYTES));
+
+function align4(bytes: number): number {
+  return Math.ceil(bytes / 4) * 4;
+}
 /** One store segment in flash, file header included (firmware/store/store.ts). */
 export const SEGMENT_FOOTPRINT_BYTES = 4096;
 export const SEGMENT_BYTES = 4064;
@@ -108,6 +138,13 @@ export function limitProblems(config: RigConfig, board: BoardProfile): string[] 
     problems.push(
       `/channels: buffers and state need about ${f.jsvars} JsVars, more than half of ${board.id}'s ${board.jsvars} ` +
         `(${f.jsvarBudget}); use fewer channels, lower rates, a shorter frame_s or a smaller store.ram_bytes`,
+    );
+  }
+  const config_B = JSON.stringify(config).length;
+  if (config_B > CONFIG_FILE_MAX_BYTES - CREDENTIALS_BYTES) {
+    problems.push(
+      `/: the rig configuration takes ${config_B} bytes as JSON, more than the ${CONFIG_FILE_MAX_BYTES - CREDENTIALS_BYTES} the board keeps for it ` +
+        `(${CONFIG_FILE_MAX_BYTES} less ${CREDENTIALS_BYTES} for credentials); shorten ids and names or drop unused members`,
     );
   }
   const ids = config.channels.map((c) => c.id);

@@ -9,8 +9,8 @@ import { SEGMENT_FOOTPRINT_BYTES } from "./store/store.ts";
 const MAX_BYTES_PER_SAMPLE = 5;
 const FRAME_OVERHEAD_BYTES = 64;
 const BLOCK_OVERHEAD_BYTES = 8;
-/** Storage left free for cellrig.json and the gap file. */
-const STORAGE_RESERVE_BYTES = 8192;
+/** Storage left free for cellrig.json, the gap, key and mark files and their headers (boards/limits.ts says how). */
+const STORAGE_RESERVE_BYTES = 4364;
 
 export function frameCapacity_B(capacity: number[]): number {
   let bytes = FRAME_OVERHEAD_BYTES;
