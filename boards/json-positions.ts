@@ -17,14 +17,19 @@ export function positionAt(text: string, offset: number): TextPosition {
   return { line, column: offset - lineStart + 1 };
 }
 
-/**
- * Where each value of a JSON document starts, by its JSON Pointer (RFC 6901: "" the root,
- * "/channels/2/sensor"): an object member at its key, so an error points at the line that names
- * it; an array element at its first character. JSON.parse keeps no positions, so this reads the
- * text once more with a small scanner; a malformed text gives the positions read up to the fault.
- */
-export function jsonPositions(text: string): Map<string, TextPosition> {
-  const positions = new Map<string, TextPosition>();
+/** Deeper than any rig file nests; the scanner stops there rather than recurse without bound. */
+const MAX_SCAN_DEPTH = 64;
+
+interface Scan {
+  /** Character offset where each value starts, by JSON Pointer, in increasing order. */
+  offsets: Map<string, number>;
+  /** Where reading stopped: the end of the document, or the first character that is not JSON. */
+  end: number;
+}
+
+/** Reads a JSON text once, noting where each value starts, up to the end or the first fault. */
+function scanJson(text: string): Scan {
+  const offsets = new Map<string, number>();
   let i = 0;
 
   const skipSpace = () => {
@@ -38,13 +43,15 @@ export function jsonPositions(text: string): Map<string, TextPosition> {
     try {
       return JSON.parse(text.slice(start, i)) as string;
     } catch {
+      i = start;
       return undefined;
     }
   };
-  const value = (pointer: string, at: number): boolean => {
-    if (!positions.has(pointer)) positions.set(pointer, positionAt(text, at));
+  const value = (pointer: string, at: number, depth: number): boolean => {
+    if (!offsets.has(pointer)) offsets.set(pointer, at);
     skipSpace();
     const c = text[i];
+    if ((c === "{" || c === "[") && depth >= MAX_SCAN_DEPTH) return false;
     if (c === "{") {
       i++;
       skipSpace();
@@ -58,7 +65,7 @@ export function jsonPositions(text: string): Map<string, TextPosition> {
         skipSpace();
         if (text[i] !== ":") return false;
         i++;
-        if (!value(`${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`, keyAt)) return false;
+        if (!value(`${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`, keyAt, depth + 1)) return false;
         skipSpace();
         if (text[i] === ",") i++;
         else if (text[i] === "}") return (i++, true);
@@ -71,7 +78,7 @@ export function jsonPositions(text: string): Map<string, TextPosition> {
       if (text[i] === "]") return (i++, true);
       for (let index = 0; ; index++) {
         skipSpace();
-        if (!value(`${pointer}/${index}`, i)) return false;
+        if (!value(`${pointer}/${index}`, i, depth + 1)) return false;
         skipSpace();
         if (text[i] === ",") i++;
         else if (text[i] === "]") return (i++, true);
@@ -86,8 +93,37 @@ export function jsonPositions(text: string): Map<string, TextPosition> {
   };
 
   skipSpace();
-  value("", i);
+  if (value("", i, 0)) skipSpace();
+  return { offsets, end: i };
+}
+
+/**
+ * Where each value of a JSON document starts, by its JSON Pointer (RFC 6901: "" the root,
+ * "/channels/2/sensor"): an object member at its key, so an error points at the line that names
+ * it; an array element at its first character. JSON.parse keeps no positions, so this reads the
+ * text once more with a small scanner; a malformed text gives the positions read up to the fault.
+ */
+export function jsonPositions(text: string): Map<string, TextPosition> {
+  const positions = new Map<string, TextPosition>();
+  // offsets come in increasing order, so one walk over the text turns them all into lines and columns
+  let line = 1;
+  let lineStart = 0;
+  let i = 0;
+  for (const [pointer, offset] of scanJson(text).offsets) {
+    for (; i < offset && i < text.length; i++) {
+      if (text.charCodeAt(i) === 10) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    positions.set(pointer, { line, column: offset - lineStart + 1 });
+  }
   return positions;
+}
+
+/** The offset of the first character where `text` stops being JSON (its length when it ends too early). */
+export function jsonFaultOffset(text: string): number {
+  return scanJson(text).end;
 }
 
 /** The position of `pointer`, or of its nearest ancestor that the text has. */

@@ -4,7 +4,7 @@ import type { BoardProfile } from "./profile.ts";
 import type { ChannelConfig, RigConfig } from "./rig-schema.ts";
 import { wiringProblems } from "./rig-wiring.ts";
 import { limitProblems } from "./limits.ts";
-import { positionAt } from "./json-positions.ts";
+import { jsonFaultOffset, positionAt } from "./json-positions.ts";
 import { formatProblems, isValidChannel, problemFromLine, RigConfigError, schemaProblems, withoutComments, type RigProblem } from "./rig-errors.ts";
 import { makeSchedule } from "../protocol/wire/schedule.ts";
 
@@ -65,12 +65,31 @@ export function rigProblems(value: unknown, board: BoardProfile): RigProblem[] {
  * and are dropped.
  */
 export function validateRigConfig(value: unknown, board: BoardProfile, source = "rig configuration", file?: { name: string; text: string }): RigConfig {
+  const deep = tooDeep(value, MAX_NESTING, "");
+  if (deep !== undefined) {
+    const problems = [{ pointer: deep, text: `${deep}: nests deeper than ${MAX_NESTING} levels; a rig configuration's objects and lists are a few levels deep` }];
+    throw new RigConfigError(`${source} is invalid:\n  ${formatProblems(problems, file).join("\n  ")}`, problems);
+  }
   const config = withoutComments(value);
   const problems = rigProblems(config, board);
   if (problems.length === 0) return config as RigConfig;
   const schemaValid = schemaProblems(config).length === 0;
   const header = schemaValid ? `${source} does not fit board ${board.id}` : `${source} is invalid`;
   throw new RigConfigError(`${header}:\n  ${formatProblems(problems, file).join("\n  ")}`, problems);
+}
+
+/** Far deeper than a rig configuration nests (a calibration in a channel in the list is three levels). */
+const MAX_NESTING = 32;
+
+/** The pointer of the first value nested `limit` levels below `pointer`; the walk stops there, so a deep document costs no deep recursion. */
+function tooDeep(value: unknown, limit: number, pointer: string): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  if (limit === 0) return pointer;
+  for (const [key, member] of Object.entries(value)) {
+    const found = tooDeep(member, limit - 1, `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 export function loadRigConfig(path: string, board: BoardProfile): RigConfig {
@@ -80,14 +99,24 @@ export function loadRigConfig(path: string, board: BoardProfile): RigConfig {
   } catch (err) {
     throw new Error(`rig configuration ${path} cannot be read: ${(err as Error).message}`);
   }
-  const name = shownPath(path);
+  return parseRigConfig(text, shownPath(path), board);
+}
+
+/**
+ * A rig configuration from the text of its file, `name` as the file is shown in messages: a
+ * syntax error names the line and column where the text stops being JSON, every other mistake is
+ * a RigConfigError. A byte-order mark, as some editors save, is skipped.
+ */
+export function parseRigConfig(text: string, name: string, board: BoardProfile): RigConfig {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
+    // V8 gives no position for an early end or some unexpected tokens; the scanner finds where reading stopped
     const offset = /position (\d+)/.exec((err as Error).message);
-    const at = offset === null ? "" : `:${positionAt(text, Number(offset[1])).line}:${positionAt(text, Number(offset[1])).column}`;
-    throw new Error(`rig configuration ${name}${at} is not valid JSON: ${(err as Error).message}`);
+    const at = positionAt(text, offset === null ? jsonFaultOffset(text) : Number(offset[1]));
+    throw new Error(`rig configuration ${name}:${at.line}:${at.column} is not valid JSON: ${(err as Error).message}`);
   }
   return validateRigConfig(value, board, `rig configuration ${name}`, { name, text });
 }
