@@ -18,7 +18,7 @@ export interface ImportReport {
   cell: string;
   rows: number;
   rowsStored: number;
-  /** Rows left out because a problem of severity "error" names them, each listed. */
+  /** Rows left out because a problem of severity "error" names them or their time is out of the protocol's range, each listed. */
   rowsExcluded: number[];
   channels: string[];
   problems: BdfProblem[];
@@ -58,7 +58,14 @@ export async function importBdf(store: SampleStore, table: BdfTable, options: Im
   }));
   const t_us = (row: number) => (unix !== undefined ? Math.round(unix[row]! * 1e6) : options.start_us! + Math.round(time[row]! * 1e6));
   const kept: number[] = [];
-  for (let row = 0; row < table.rows; row++) if (!excluded.has(row + 1) && Number.isFinite(t_us(row))) kept.push(row);
+  // a time before 1970 or past 2^53 µs is no time the protocol can carry: a corrupt cell or a wrong --start
+  const outOfRange: number[] = [];
+  for (let row = 0; row < table.rows; row++) {
+    if (excluded.has(row + 1)) continue;
+    const t = t_us(row);
+    if (Number.isSafeInteger(t) && t >= 0) kept.push(row);
+    else if (Number.isFinite(t)) outOfRange.push(row + 1);
+  }
   const boot = bootOf(options.cell, table);
   const birth: Birth = {
     board: options.cell,
@@ -93,7 +100,10 @@ export async function importBdf(store: SampleStore, table: BdfTable, options: Im
   const rowsExcluded = [...excluded].filter((r) => r <= table.rows).sort((a, b) => a - b);
   const messages = table.problems.map((p) => `${p.severity}: ${p.message}`);
   if (rowsExcluded.length > 0) messages.push(`left out ${rowsExcluded.length} rows named by errors (${describeRows(rowsExcluded)}); fix the file and import again to store them`);
-  return { cell: options.cell, rows: table.rows, rowsStored, rowsExcluded, channels: names, problems: table.problems, messages };
+  if (outOfRange.length > 0) {
+    messages.push(`left out ${outOfRange.length} rows whose time is before 1970 or beyond 2^53 µs (${describeRows(outOfRange)}); check their ${TIME_COLUMN}${unix === undefined ? " and --start" : ` and ${UNIX_TIME_COLUMN}`}`);
+  }
+  return { cell: options.cell, rows: table.rows, rowsStored, rowsExcluded: [...rowsExcluded, ...outOfRange].sort((a, b) => a - b), channels: names, problems: table.problems, messages };
 }
 
 /** The median rate of the time column, Hz; 1 Hz when it cannot be told. */
