@@ -82,7 +82,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         sendJson(response, 404, { error: `no ${method} route ${url.pathname}; ${method} routes are ${routes.map((r) => `/api/${r}`).join(", ")}` });
       },
       (err: unknown) => {
-        if (err instanceof BodyError) return sendJson(response, err.status, { error: err.message });
+        if (err instanceof BodyError) return sendJson(response, err.status, { error: err.message }, err.status === 413 ? { Connection: "close" } : {});
         sendJson(response, 500, { error: `${url.pathname} failed: ${err instanceof Error ? err.message : String(err)}` });
       },
     );
@@ -136,10 +136,11 @@ function readJson(request: IncomingMessage): Promise<unknown> {
     const chunks: Buffer[] = [];
     let bytes = 0;
     request.on("data", (chunk: Buffer) => {
+      if (bytes > MAX_BODY_BYTES) return;
       bytes += chunk.length;
       if (bytes > MAX_BODY_BYTES) {
+        // not destroyed here, or the 413 would never reach the client; the answer closes the connection
         reject(new BodyError(413, `the request body is over ${MAX_BODY_BYTES} bytes; a command is a small JSON object`));
-        request.destroy();
         return;
       }
       chunks.push(chunk);

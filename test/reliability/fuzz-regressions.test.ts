@@ -8,6 +8,7 @@ import { RigConfigError } from "../../boards/rig-errors.ts";
 import { readBdfCsv } from "../../host/bdf/read.ts";
 import { importBdf } from "../../host/import/import-bdf.ts";
 import type { SampleStore } from "../../host/store/store.ts";
+import { startWebServer } from "../../host/web/server.ts";
 import { birthValidator, type Birth } from "../../protocol/schema/birth.ts";
 
 const defaultRig = readFileSync(new URL("../../rigs/default.json", import.meta.url), "utf8");
@@ -57,5 +58,23 @@ describe("BDF import of times the protocol cannot carry", () => {
     expect(report.rowsExcluded).toEqual([2, 3, 4]);
     expect(report.messages.at(-1)).toMatch(/left out 3 rows whose time is before 1970 or beyond 2\^53 µs \(data rows 2, 3, 4\); check their test_time_second and --start/);
     expect(births.every((b) => birthValidator.Check(b))).toBe(true);
+  });
+});
+
+describe("dashboard server on an oversized body", () => {
+  it("answers 413 with the reason instead of dropping the connection", async () => {
+    const bridge = { addListener: () => () => {} } as unknown as Parameters<typeof startWebServer>[0]["bridge"];
+    const web = await startWebServer({ port: 0, bridge, store: {} as SampleStore, token: "fuzz-token-0123456789abcdef" });
+    try {
+      const answer = await fetch(`${web.url}/api/commands`, {
+        method: "POST",
+        headers: { authorization: "Bearer fuzz-token-0123456789abcdef", "content-type": "application/json" },
+        body: JSON.stringify({ board: "b1", note: "x".repeat(5000) }),
+      });
+      expect(answer.status).toBe(413);
+      expect(((await answer.json()) as { error: string }).error).toMatch(/request body is over 4096 bytes/);
+    } finally {
+      await web.close();
+    }
   });
 });
