@@ -38,19 +38,33 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+export interface MosquittoOptions {
+  /** Lines that replace `allow_anonymous true`: password_file, acl_file (test/security). */
+  access?: string[];
+  /** A second listener with TLS, reported as `tlsUrl`. */
+  tls?: { certfile: string; keyfile: string };
+}
+
 /**
  * A Mosquitto that keeps every message queued for a stopped persistent session (the default drops
  * them past 1000) and lets 1000 QoS 1 messages be in flight per client.
  */
-export async function startMosquitto(): Promise<Service> {
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<Service & { tlsUrl?: string }> {
   const external = process.env.CELLRIG_TEST_MOSQUITTO;
-  if (external) return { url: external, stop: async () => undefined };
+  if (external && options.access === undefined && options.tls === undefined) return { url: external, stop: async () => undefined };
   const dir = mkdtempSync(join(tmpdir(), "cellrig-mosquitto-"));
   const port = await freePort();
+  const tlsPort = options.tls === undefined ? 0 : await freePort();
   const conf = join(dir, "mosquitto.conf");
   writeFileSync(
     conf,
-    [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence false", "max_queued_messages 0", "max_inflight_messages 1000", "set_tcp_nodelay true", ""].join("\n"),
+    [
+      "per_listener_settings false",
+      ...(options.access ?? ["allow_anonymous true"]),
+      `listener ${port} 127.0.0.1`,
+      ...(options.tls === undefined ? [] : [`listener ${tlsPort} 127.0.0.1`, `certfile ${options.tls.certfile}`, `keyfile ${options.tls.keyfile}`]),
+      "persistence false", "max_queued_messages 0", "max_inflight_messages 1000", "set_tcp_nodelay true", "",
+    ].join("\n"),
   );
   const child = spawn(MOSQUITTO_BIN, ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
@@ -58,6 +72,7 @@ export async function startMosquitto(): Promise<Service> {
   await waitForPort(port, child, () => `mosquitto did not start: ${stderr}`);
   return {
     url: `mqtt://127.0.0.1:${port}`,
+    ...(options.tls === undefined ? {} : { tlsUrl: `mqtts://127.0.0.1:${tlsPort}` }),
     async stop() {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
