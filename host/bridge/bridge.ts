@@ -5,6 +5,8 @@ import { alarmKey, type SampleStore } from "../store/store.ts";
 import type { AlarmRecord, BridgeControl } from "./api-types.ts";
 import { BoardRegistry, type BoardState } from "./board-registry.ts";
 import type { ClockFitOptions } from "./clock-fit.ts";
+import { loginOptions, type BrokerLogin } from "../broker/login.ts";
+import type { CommandKeys } from "./command-keys.ts";
 import { CommandSender } from "./command-sender.ts";
 import { ACK_DEFERRED, DeferredAcks, type HeldAck } from "./deferred-ack.ts";
 import type { BridgeEvent, BridgeListener, LiveSamples } from "./events.ts";
@@ -47,6 +49,10 @@ export interface BridgeOptions {
   clock?: ClockFitOptions;
   /** Longest wait for a board's ack of a recovery request (resend_from, rebirth). */
   recoveryTimeout_ms?: number;
+  /** The host's broker account and, for mqtts://, the broker's CA. */
+  login?: BrokerLogin;
+  /** Command keys: commands to a board with a key are signed for its current boot. */
+  commandKeys?: CommandKeys;
 }
 
 export interface BridgeStats extends IngestCounts {
@@ -165,13 +171,18 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
     manualConnect: true,
+    ...loginOptions(options.login),
     ...(mqttVersion === 5
       ? { properties: { sessionExpiryInterval: options.sessionExpiry_s ?? DEFAULT_SESSION_EXPIRY_s, receiveMaximum: options.receiveMaximum ?? DEFAULT_RECEIVE_MAXIMUM } }
       : {}),
   });
   const acks = new DeferredAcks(client);
+  const keys = options.commandKeys;
   commands = new CommandSender(async (topic, payload) => {
     await client.publishAsync(topic, Buffer.from(payload), { qos: 1, ...(mqttVersion === 5 ? { properties: { contentType: "application/cbor" } } : {}) });
+  }, keys === undefined ? undefined : (rig, board) => {
+    const key = keys.get(rig, board);
+    return key === undefined ? undefined : { key, boot: ctx.boards.get(board)?.birth.boot };
   });
   let held: (HeldAck | undefined)[] = [];
   let commits = 0;

@@ -5,11 +5,18 @@ import type { Command } from "../../protocol/schema/command.ts";
 import { formTopic } from "../../protocol/schema/topics.ts";
 import { writeValue } from "../../protocol/wire/cbor-value.ts";
 import { CborWriter } from "../../protocol/wire/cbor-writer.ts";
-import { MAX_COMMAND_BYTES } from "../../protocol/wire/command.ts";
+import { MAX_COMMAND_BYTES, TAG_BYTES } from "../../protocol/wire/command.ts";
+import { signCommand } from "./command-keys.ts";
 import type { CommandRequest } from "./api-types.ts";
 
 /** Publishes one QoS 1 message; resolves once the broker has it. */
 export type Publish = (topic: string, payload: Uint8Array) => Promise<void>;
+
+/**
+ * A board's command key and its current boot (from its birth), or undefined for a board without a
+ * key, whose commands go unsigned.
+ */
+export type SigningKey = (rig: string, board: string) => { key: Uint8Array; boot: number | undefined } | undefined;
 
 interface Pending {
   board: string;
@@ -28,9 +35,13 @@ export class CommandSender {
   private readonly publish: Publish;
   private readonly pending = new Map<string, Pending>();
   private nextId = randomInt(0, 2 ** 31);
+  private readonly signingKey: SigningKey | undefined;
+  /** The last counter signed per board; see counterFor. */
+  private readonly counters = new Map<string, number>();
 
-  constructor(publish: Publish) {
+  constructor(publish: Publish, signingKey?: SigningKey) {
     this.publish = publish;
+    this.signingKey = signingKey;
   }
 
   /**
@@ -41,8 +52,13 @@ export class CommandSender {
   async send(rig: string, board: string, request: CommandRequest, timeout_ms = 10_000): Promise<Ack> {
     const id = this.nextId;
     this.nextId = (this.nextId + 1) >>> 0;
-    const command = { ...request, v: 1, id } as Command;
+    const signing = this.signingKey?.(rig, board);
+    if (signing !== undefined && signing.boot === undefined) throw new Error(`command ${request.op} to board "${board}" cannot be signed before the board's birth says which boot it runs; wait until it is online`);
+    const command = (signing === undefined
+      ? { ...request, v: 1, id }
+      : { ...request, v: 1, id, boot: signing.boot, n: this.counterFor(board), tag: new Uint8Array(TAG_BYTES) }) as Command;
     const payload = encodeCommand(command);
+    if (signing !== undefined) signCommand(payload, board, signing.key);
     const checked = decodeMessage("cmd", payload);
     if (!checked.ok) throw new Error(`command ${request.op} to board "${board}" is invalid: ${checked.error.message}`);
     const topic = formTopic(rig, board, "cmd");
@@ -78,6 +94,16 @@ export class CommandSender {
       this.pending.delete(key);
       pending.reject(new Error(`command ${pending.op} to board "${pending.board}" abandoned: ${reason}`));
     }
+  }
+
+  /**
+   * Strictly increasing per board, and across restarts of the host: the clock in milliseconds, or
+   * one more than the last when commands come faster (the board refuses a counter not above the last).
+   */
+  private counterFor(board: string): number {
+    const n = Math.max(Date.now(), (this.counters.get(board) ?? 0) + 1);
+    this.counters.set(board, n);
+    return n;
   }
 
   private settle(board: string, id: number): Pending | undefined {

@@ -1,16 +1,33 @@
 import Type, { type Static, type TSchema } from "typebox";
 import { Compile } from "typebox/compile";
-import { COMMAND_OPS, MAX_RATE_HZ, type CommandOp } from "../wire/command.ts";
+import { COMMAND_OPS, MAX_COUNTER, MAX_RATE_HZ, TAG_BYTES, type CommandOp } from "../wire/command.ts";
 import { Calibration } from "./calibration.ts";
 import { FiniteNumber } from "./finite.ts";
 import { Id } from "./id.ts";
 import { Uint32 } from "./uint.ts";
 
+/** A command's authentication tag: a byte string of exactly TAG_BYTES (no JSON equivalent). */
+const Tag = Type.Refine(
+  Type.Unsafe<Uint8Array>({ description: `CBOR byte string of ${TAG_BYTES} bytes: HMAC-SHA1 of the command (no JSON equivalent)` }),
+  (value) => value instanceof Uint8Array && value.length === TAG_BYTES,
+  () => `must be a byte string of ${TAG_BYTES} bytes`,
+);
+
 /**
  * Fields every command carries; `id` is echoed in the ack. `persist: true` asks the board to write
  * a configuration change to its stored configuration (cellrig.json), so it survives a reboot.
  */
-const common = { v: Type.Literal(1), id: Uint32, persist: Type.Optional(Type.Boolean()) };
+const common = {
+  v: Type.Literal(1),
+  id: Uint32,
+  persist: Type.Optional(Type.Boolean()),
+  /** The board's current boot id, for a signed command (docs/PROTOCOL.md "Command authentication"). */
+  boot: Type.Optional(Uint32),
+  /** The signing host's counter for this board, strictly increasing within a boot. */
+  n: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_COUNTER })),
+  /** HMAC-SHA1 with the board's key over its board id, a zero byte and the command without these 20 bytes. */
+  tag: Type.Optional(Tag),
+};
 
 const variants = {
   set_rate: Type.Object({ ...common, op: Type.Literal("set_rate"), channel: Id, rate_hz: Type.Number({ exclusiveMinimum: 0, maximum: MAX_RATE_HZ }) }),

@@ -13,10 +13,30 @@ export const MAX_COMMAND_BYTES = 512;
 export const MAX_RATE_HZ = 1000;
 export const MAX_UINT32 = 4294967295;
 
+/** Length of a command's authentication tag: an HMAC-SHA1 (docs/PROTOCOL.md "Command authentication"). */
+export const TAG_BYTES = 20;
+/** Largest command counter: every integer up to it is exact in a double. */
+export const MAX_COUNTER = 9007199254740991;
+
+/**
+ * The host's signature of a command: for the board's boot `boot`, counter `n` (strictly increasing
+ * within a boot), and `tag` = HMAC-SHA1(board key, board id + "\0" + `signed`), where `signed` is the
+ * command's bytes without the 20 bytes of the tag. `tag` is a view into the payload, so the sender
+ * fills it in place.
+ */
+export interface CommandAuth {
+  boot: number;
+  n: number;
+  tag: Uint8Array;
+  signed: Uint8Array;
+}
+
 /** Fields of every command: `persist` asks for a configuration change to be written to the stored configuration. */
 interface CommandBase {
   id: number;
   persist: boolean;
+  /** Present when the command carries a tag; checked by the board (firmware/auth.ts). */
+  auth?: CommandAuth;
 }
 export interface SetRate extends CommandBase {
   op: "set_rate";
@@ -173,6 +193,21 @@ function commandOf(f: Fields, op: string, cmdId: number): CommandResult {
   return fail(cmdId, "unknown_op", "command field /op \"" + op + "\" is not one of " + COMMAND_OPS.join(", "));
 }
 
+/** The tag fields `boot`, `n` and `tag` together, or an error result when they are there but unusable. */
+function authOf(f: Fields, payload: Uint8Array, cmdId: number): { auth?: CommandAuth; error?: CommandResult } {
+  const tag = f.tag;
+  if (tag === undefined) return {};
+  if (!(tag instanceof Uint8Array) || tag.length !== TAG_BYTES || !isUint(f.boot, MAX_UINT32) || !isUint(f.n, MAX_COUNTER) || f.n === 0) {
+    return { error: fail(cmdId, "bad_field", "command fields /boot, /n, /tag must be a boot id, a counter from 1 and " + TAG_BYTES + " bytes") };
+  }
+  // the reader returns byte strings as views into the payload
+  const at = tag.byteOffset - payload.byteOffset;
+  const signed = new Uint8Array(payload.length - TAG_BYTES);
+  signed.set(payload.subarray(0, at));
+  signed.set(payload.subarray(at + TAG_BYTES), at);
+  return { auth: { boot: f.boot as number, n: f.n as number, tag: tag, signed: signed } };
+}
+
 /** Parses one `cmd` payload. Unknown keys are ignored, as everywhere in the protocol. */
 export function parseCommand(payload: Uint8Array): CommandResult {
   const read = reader.read(payload);
@@ -185,5 +220,9 @@ export function parseCommand(payload: Uint8Array): CommandResult {
   if (cmdId < 0) return fail(-1, "bad_field", "command field /id must be an integer in [0, 4294967295]");
   if (f.op === undefined) return fail(cmdId, "missing_field", "command field /op is missing");
   if (typeof f.op !== "string") return fail(cmdId, "bad_field", "command field /op must be text");
-  return commandOf(f, f.op, cmdId);
+  const signature = authOf(f, payload, cmdId);
+  if (signature.error !== undefined) return signature.error;
+  const result = commandOf(f, f.op, cmdId);
+  if (result.ok && signature.auth !== undefined) result.command.auth = signature.auth;
+  return result;
 }

@@ -8,7 +8,7 @@ import { SimFlash } from "./flash.ts";
 import type { BoardHost, ErrorFlag } from "./host.ts";
 import { createI2CObject, SimI2CBus } from "./i2c.ts";
 import { estimateJsVars, JsVarMeter, type JsVarUsage } from "./jsvars.ts";
-import { createRequire } from "./modules.ts";
+import { createCryptoModule, createRequire } from "./modules.ts";
 import { createNetModule, SimNetwork } from "./net.ts";
 import { espruinoNumberToString } from "./number-format.ts";
 import { installPins, type AnalogSource } from "./pins.ts";
@@ -294,6 +294,7 @@ export class SimBoard extends EventEmitter<BoardEvents> {
       net: () => createNetModule(host, this.network),
       Storage: () => createStorageModule(sandbox.realm, this.flash),
       Wifi: () => createWifiModule(host, this.network),
+      crypto: () => createCryptoModule(sandbox.realm),
     }, addFree));
     for (const bus of this.i2cBuses.values()) define(bus.name, createI2CObject(host, bus));
     for (const bus of this.spiBuses.values()) define(bus.name, createSPIObject(host, bus));

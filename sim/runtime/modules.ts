@@ -1,4 +1,7 @@
+import { createHash } from "node:crypto";
+import { dataToBytes } from "./bytes.ts";
 import type { BoardHost } from "./host.ts";
+import type { Realm } from "./realm.ts";
 
 /**
  * require(name) for the built-in modules the firmware uses. Modules are made on first use and
@@ -17,5 +20,17 @@ export function createRequire(host: BoardHost, factories: Readonly<Record<string
       onLoad(module);
     }
     return module;
+  };
+}
+
+/**
+ * `require("crypto")` as far as the firmware uses it: SHA1 of a byte string or any "data" argument,
+ * as a 20-byte ArrayBuffer (jswrap_crypto_SHAx in libs/crypto/jswrap_crypto.c of the Espruino
+ * source). The interpreter has it on every build with the crypto library; SHA256 and the others
+ * need USE_SHA256/USE_SHA512 in the board's build, so the firmware does not rely on them.
+ */
+export function createCryptoModule(realm: Realm): object {
+  return {
+    SHA1: (message: unknown) => realm.arrayBuffer(new Uint8Array(createHash("sha1").update(dataToBytes(realm, message, "crypto.SHA1 message")).digest())),
   };
 }

@@ -1,0 +1,56 @@
+import { createHmac, randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseCommand, TAG_BYTES } from "../../protocol/wire/command.ts";
+
+/** Bytes of a board's command key: an HMAC-SHA1 key of the hash's full output length and more. */
+export const KEY_BYTES = 32;
+
+/**
+ * The command keys the host holds, one per board, in `<data>/keys/<rig>.<board>.key` (hex), the
+ * folder readable by its owner only and each file 0600: whoever reads a key can command that board.
+ * The board holds the same bytes in Storage (firmware/auth.ts).
+ */
+export class CommandKeys {
+  readonly dir: string;
+
+  constructor(dataDir: string) {
+    this.dir = join(dataDir, "keys");
+  }
+
+  /** The key of a board, or undefined when it has none (its commands then go unsigned). */
+  get(rig: string, board: string): Buffer | undefined {
+    const path = this.path(rig, board);
+    if (!existsSync(path)) return undefined;
+    const key = Buffer.from(readFileSync(path, "utf8").trim(), "hex");
+    if (key.length !== KEY_BYTES) throw new Error(`command key ${path} is not ${KEY_BYTES} bytes of hex; delete it and provision the board again (cellrig flash)`);
+    return key;
+  }
+
+  /** The board's key, made and stored first if it has none. */
+  ensure(rig: string, board: string): Buffer {
+    const existing = this.get(rig, board);
+    if (existing !== undefined) return existing;
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    chmodSync(this.dir, 0o700);
+    const key = randomBytes(KEY_BYTES);
+    writeFileSync(this.path(rig, board), key.toString("hex") + "\n", { mode: 0o600, flag: "wx" });
+    return key;
+  }
+
+  private path(rig: string, board: string): string {
+    return join(this.dir, `${rig}.${board}.key`);
+  }
+}
+
+/**
+ * Fills in the tag of an encoded command that carries `boot`, `n` and a 20-byte placeholder `tag`
+ * (docs/PROTOCOL.md "Command authentication"), in place: the board recomputes it the same way.
+ */
+export function signCommand(payload: Uint8Array, board: string, key: Uint8Array): void {
+  const parsed = parseCommand(payload);
+  const auth = parsed.ok ? parsed.command.auth : undefined;
+  if (auth === undefined) throw new Error(`command to board "${board}" cannot be signed: ${parsed.ok ? "it has no tag field" : parsed.message}`);
+  const mac = createHmac("sha1", key).update(board + "\0", "latin1").update(auth.signed).digest();
+  auth.tag.set(mac.subarray(0, TAG_BYTES));
+}
