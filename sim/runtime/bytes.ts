@@ -25,12 +25,8 @@ function isArrayBuffer(value: unknown): value is ArrayBuffer {
 /** Reads an Espruino "data" argument into bytes; `what` names the argument in the error. */
 export function dataToBytes(realm: Realm, data: unknown, what: string): Uint8Array {
   // Fast paths for what drivers pass on every transaction: a byte array, or a flat list of numbers.
-  // Typed arrays of the sandbox are not instanceof the host's; the well-known toStringTag is shared.
-  if (ArrayBuffer.isView(data) && (data as Uint8Array)[Symbol.toStringTag] === "Uint8Array") {
-    const out = new Uint8Array((data as Uint8Array).length);
-    out.set(data as Uint8Array);
-    return out;
-  }
+  // Typed arrays of the sandbox are not instanceof the host's; the copy keeps the caller's array its own.
+  if (realm.isBytes(data) || data instanceof Uint8Array) return new Uint8Array(data);
   // Rest arguments (`writeTo(address, ...data)`) arrive wrapped in an array of one.
   if (Array.isArray(data) && data.length === 1 && typeof data[0] === "object") return dataToBytes(realm, data[0], what);
   if (Array.isArray(data) && allNumbers(data)) {

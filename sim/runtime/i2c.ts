@@ -52,10 +52,12 @@ export class SimI2CBus {
 
 export function createI2CObject(host: BoardHost, bus: SimI2CBus): object {
   const { realm } = host;
+  const writeWhat = `${bus.name}.writeTo data`;
   let wired: boolean | undefined;
   const target = (addressArg: unknown, direction: "write" | "read"): I2CDevice => {
     if (wired === undefined) throw realm.error("Error", `${bus.name} is not set up: call ${bus.name}.setup({scl: ${bus.scl}, sda: ${bus.sda}}) first`);
-    const address = typeof addressArg === "object" && addressArg !== null ? Number((addressArg as { address?: unknown }).address) : Number(addressArg);
+    const address =
+      typeof addressArg === "number" ? addressArg : typeof addressArg === "object" && addressArg !== null ? Number((addressArg as { address?: unknown }).address) : Number(addressArg);
     const device = wired ? bus.device(address) : undefined;
     if (device === undefined) throw realm.error("Error", I2C_NACK[direction]);
     return device;
@@ -67,13 +69,15 @@ export function createI2CObject(host: BoardHost, bus: SimI2CBus): object {
       if (options?.bitrate !== undefined && Number(options.bitrate) < 100) throw realm.error("Error", "Invalid I2C bitrate");
       wired = scl === bus.scl && sda === bus.sda;
     },
-    writeTo(address: unknown, ...data: unknown[]): void {
+    writeTo(address: unknown, data: unknown): void {
       const device = target(address, "write");
-      device.write(dataToBytes(realm, data, `${bus.name}.writeTo data`), host.clock.now_s());
+      // More data arguments than one are sent one after the other; `arguments` saves a rest array on every write.
+      const all = arguments.length > 2 ? Array.prototype.slice.call(arguments, 1) : data;
+      device.write(dataToBytes(realm, all, writeWhat), host.clock.now_s());
     },
     readFrom(address: unknown, count: unknown): Uint8Array {
       const device = target(address, "read");
-      const n = Math.max(0, Number(count) | 0);
+      const n = typeof count === "number" ? Math.max(0, count | 0) : Math.max(0, Number(count) | 0);
       const bytes = device.read(n, host.clock.now_s());
       if (bytes.length !== n) throw new Error(`${bus.name}: device at 0x${device.address.toString(16)} returned ${bytes.length} bytes for a read of ${n}`);
       return realm.bytes(bytes);

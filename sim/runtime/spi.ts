@@ -28,13 +28,14 @@ export class SimSPIBus {
 
 export function createSPIObject(host: BoardHost, bus: SimSPIBus): object {
   const { realm } = host;
+  const sendWhat = `${bus.name}.send data`;
   return realm.object({
     setup(): void {
       // The virtual bus has no clock rate or mode to configure: devices see whole transfers.
     },
     /** Returns what came back in the form the data went out: a string, a number, or a Uint8Array. */
     send(data: unknown, cs?: unknown): unknown {
-      const mosi = dataToBytes(realm, data, `${bus.name}.send data`);
+      const mosi = dataToBytes(realm, data, sendWhat);
       const device = cs === undefined ? undefined : bus.device(String(cs));
       const miso = device === undefined ? new Uint8Array(mosi.length).fill(0xff) : device.transfer(mosi, host.clock.now_s());
       if (typeof data === "string") return bytesToString(miso);

@@ -33,6 +33,7 @@ describe("I2C", () => {
         var a = I2C1.readFrom(0x48, 2);
         I2C1.writeTo(0x48, new Uint8Array([5]));
         var b = I2C1.readFrom(0x48, 1);
+        I2C1.writeTo({ address: 0x48 }, 7, [0x33], "\\x44");
         print(a instanceof Uint8Array, a[0], a[1], b[0]);
       }, 500);
     `);
@@ -41,6 +42,7 @@ describe("I2C", () => {
     expect(board.errors).toEqual([]);
     expect(board.output).toEqual([`true ${0x11} ${0x22} ${0xa5}`]);
     expect(device.writes[0]).toEqual({ bytes: [3, 0x11, 0x22], time_s: START_s + 0.5 });
+    expect(device.writes[3]).toEqual({ bytes: [7, 0x33, 0x44], time_s: START_s + 0.5 });
   });
 
   it("throws the interpreter's NACK error for an address with no device", () => {
