@@ -4,6 +4,7 @@ import { UsageError } from "../command.ts";
 import { portFlag, parseFlags } from "../args.ts";
 import { untilStopped } from "../until-stopped.ts";
 import { startBridge } from "../../host/bridge/bridge.ts";
+import { CommandKeys } from "../../host/bridge/command-keys.ts";
 import { describeStore, storeFromSpec } from "../../host/store/open-store.ts";
 import { startWebServer } from "../../host/web/server.ts";
 
@@ -22,6 +23,10 @@ export const bridge: Command = {
   --group <name>       share the stream of frames with the other bridges of this group (MQTT 5
                        shared subscription); every bridge of a group needs its own --client-id
   --mqtt <4|5>         MQTT protocol version (default 5; 4 for MQTT 3.1.1-only brokers, no --group)
+  --broker-user <name> the host's broker account (deploy/mosquitto/acl: cellrig-host); its password
+                       from env CELLRIG_HOST_PASSWORD
+  --ca <file>          PEM of the CA that signed an mqtts:// broker's certificate
+  --keys <dir>         data folder whose keys/ sign commands to provisioned boards (docs/RELIABILITY.md)
   --http-host <addr>   HTTP API address (default 127.0.0.1)
   --http-port <port>   HTTP API port (default 8080; 0 picks a free one; "off" serves nothing)
 
@@ -34,6 +39,9 @@ stays with the broker for the next start.`,
       "client-id": { type: "string", default: `cellrig-bridge-${hostname()}` },
       group: { type: "string" },
       mqtt: { type: "string", default: "5" },
+      "broker-user": { type: "string" },
+      ca: { type: "string" },
+      keys: { type: "string" },
       "http-host": { type: "string", default: "127.0.0.1" },
       "http-port": { type: "string", default: "8080" },
     });
@@ -59,6 +67,11 @@ stays with the broker for the next start.`,
         clientId: values["client-id"],
         mqttVersion: values.mqtt === "4" ? 4 : 5,
         ...(values.group === undefined ? {} : { group: values.group }),
+        login: {
+          ...(values["broker-user"] === undefined ? {} : { username: values["broker-user"], password: process.env.CELLRIG_HOST_PASSWORD ?? "" }),
+          ...(values.ca === undefined ? {} : { caFile: values.ca }),
+        },
+        ...(values.keys === undefined ? {} : { commandKeys: new CommandKeys(values.keys) }),
       });
       stops.push(() => running.stop());
       console.log(`bridge      ${values.broker} as ${values["client-id"]}${values.group === undefined ? "" : `, group ${values.group}`}`);
