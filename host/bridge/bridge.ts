@@ -190,23 +190,31 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   // Messages are handled one at a time in arrival order: a board's birth must be in place before its data.
   let tail: Promise<void> = Promise.resolve();
+  // Commits in the order they were asked for; the messages after a commit are handled while it runs.
+  let committed: Promise<void> = Promise.resolve();
   const commitAfter = options.commitAfterMessages ?? Math.max(1, Math.floor((options.receiveMaximum ?? DEFAULT_RECEIVE_MAXIMUM) / 2));
   let sinceCommit = 0;
   const commit = () => {
     sinceCommit = 0;
-    tail = tail.then(async () => {
+    tail = tail.then(() => {
       if (held.length === 0) return;
       const batch = held;
       held = [];
-      try {
-        await options.store.flush();
-        commits++;
-        acked += acks.release(batch);
-      } catch (err) {
-        faults.flush++;
-        faults.last = `committing buffered samples failed: ${errorText(err)}; the broker will redeliver them`;
-        acks.redeliver();
-      }
+      // flush() covers the writes made before it is called, which are exactly this batch's.
+      const durable = options.store.flush();
+      committed = committed.then(() =>
+        durable.then(
+          () => {
+            commits++;
+            acked += acks.release(batch);
+          },
+          (err: unknown) => {
+            faults.flush++;
+            faults.last = `committing buffered samples failed: ${errorText(err)}; the broker will redeliver them`;
+            acks.redeliver();
+          },
+        ),
+      );
     });
   };
   let stopping = false;
@@ -265,6 +273,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       commit();
       seen = tail;
       await seen;
+      await committed;
     } while (seen !== tail);
   };
 

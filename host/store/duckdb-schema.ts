@@ -1,11 +1,10 @@
 /**
  * Tables of the DuckDB store. Duplicates are kept out per frame, not per sample: `frames` is keyed
  * by (board, boot, seq), `samples` has no key at all (a per-sample ART index cost more than
- * everything else together and grew memory with the table). A batch is appended to the two
- * `*_incoming` tables, each frame under a batch-local number, and merged in one transaction: the
- * frames not yet in `frames` are inserted there and only their samples move to `samples`. Rows
- * left in the incoming tables by a crash merge at the next open. Board and channel names live once
- * in `streams`; a sample row carries the stream's small integer id.
+ * everything else together and grew memory with the table). A batch of frames is committed in one
+ * transaction: its keys go into `frames` where not there yet, and the samples of the frames that
+ * went in are appended straight into `samples` (COMMIT_BATCH, host/store/duckdb-batch.ts). Board
+ * and channel names live once in `streams`; a sample row carries the stream's small integer id.
  */
 export const CREATE_TABLES = [
   `CREATE TABLE IF NOT EXISTS births (
@@ -39,17 +38,6 @@ export const CREATE_TABLES = [
     t_us BIGINT NOT NULL,
     raw DOUBLE NOT NULL,
     value DOUBLE NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS frames_incoming (
-    frame BIGINT NOT NULL,
-    board VARCHAR NOT NULL,
-    boot BIGINT NOT NULL,
-    seq BIGINT NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS samples_incoming (
-    frame BIGINT NOT NULL,
-    stream INTEGER NOT NULL,
-    t_us BIGINT NOT NULL,
-    raw DOUBLE NOT NULL,
-    value DOUBLE NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS alarms (
     board VARCHAR NOT NULL,
     boot BIGINT NOT NULL,
@@ -67,12 +55,29 @@ export const CREATE_TABLES = [
     PRIMARY KEY (board, boot, n))`,
 ];
 
+/** The batch's frame keys; temporary, so a crash leaves nothing in it to clean up. */
+export const CREATE_BATCH_TABLE = `CREATE TEMP TABLE IF NOT EXISTS frames_batch (
+    board VARCHAR NOT NULL,
+    boot BIGINT NOT NULL,
+    seq BIGINT NOT NULL)`;
+
 /**
- * One transaction. A frame appears in frames_incoming only after its samples were appended (the
- * store flushes the samples appender first), so a crash between the two leaves orphan samples that
- * match no frame and are dropped here; their message was never acknowledged and comes again.
+ * Statements of one batch's transaction. The insert into `frames` returns the frames that were
+ * new (the key's index decides, whatever the size of `frames`); only their samples are appended.
  */
-export const MERGE_INCOMING = [
+export const COMMIT_BATCH = {
+  insertStream: "INSERT INTO streams VALUES ($stream, $board, $channel)",
+  insertFrames: "INSERT OR IGNORE INTO frames SELECT board, boot, seq FROM frames_batch RETURNING board, boot, seq",
+  clearKeys: "DELETE FROM frames_batch",
+};
+
+/**
+ * Databases written before batches were appended straight into `samples` may hold a crashed batch
+ * in `*_incoming`; it merges once at open (only frames not yet stored), then the tables go.
+ */
+export const LEFTOVER_INCOMING_CHECK = `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'samples_incoming' AND table_schema = 'main'`;
+
+export const MERGE_LEFTOVER_INCOMING = [
   "BEGIN TRANSACTION",
   `CREATE OR REPLACE TEMP TABLE merging AS
      SELECT i.frame, i.board, i.boot, i.seq FROM frames_incoming i
@@ -80,9 +85,9 @@ export const MERGE_INCOMING = [
      QUALIFY row_number() OVER (PARTITION BY i.board, i.boot, i.seq ORDER BY i.frame) = 1`,
   "INSERT INTO frames SELECT board, boot, seq FROM merging",
   "INSERT INTO samples SELECT s.stream, s.t_us, s.raw, s.value FROM samples_incoming s SEMI JOIN merging m ON m.frame = s.frame",
-  "DELETE FROM frames_incoming",
-  "DELETE FROM samples_incoming",
   "DROP TABLE merging",
+  "DROP TABLE frames_incoming",
+  "DROP TABLE samples_incoming",
   "COMMIT",
 ];
 
@@ -101,5 +106,6 @@ export const MIGRATE_OLD_LAYOUT = [
   "INSERT INTO samples SELECT s.stream, o.t_us, o.raw, o.value FROM samples_old o JOIN streams s ON s.board = o.board AND s.channel = o.channel ORDER BY o.t_us",
   "DROP TABLE samples_old",
   "DROP TABLE IF EXISTS samples_incoming",
+  "DROP TABLE IF EXISTS frames_incoming",
   "COMMIT",
 ];

@@ -1,25 +1,17 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import {
-  BIGINT,
-  DOUBLE,
-  DuckDBAppender,
-  DuckDBConnection,
-  DuckDBDataChunk,
-  DuckDBInstance,
-  INTEGER,
-  VARCHAR,
-  type DuckDBValue,
-} from "@duckdb/node-api";
+import { DuckDBAppender, DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 import type { Alarm } from "../../protocol/schema/alarm.ts";
 import type { Birth, BirthChannel } from "../../protocol/schema/birth.ts";
 import type { Data } from "../../protocol/schema/data.ts";
 import type { AlarmQuery, AlarmRecord, ExportQuery, ExportTable, History, HistoryQuery } from "../bridge/api-types.ts";
 import { exportTable } from "../export/export-table.ts";
-import { CREATE_TABLES, MERGE_INCOMING, MIGRATE_OLD_LAYOUT, OLD_LAYOUT_CHECK } from "./duckdb-schema.ts";
+import { FrameBatch, type NewStream } from "./duckdb-batch.ts";
+import { SampleChunk } from "./duckdb-sample-chunk.ts";
+import { CREATE_BATCH_TABLE, CREATE_TABLES, LEFTOVER_INCOMING_CHECK, MERGE_LEFTOVER_INCOMING, MIGRATE_OLD_LAYOUT, OLD_LAYOUT_CHECK } from "./duckdb-schema.ts";
 import { toAlarmRecord } from "./alarm-rows.ts";
 import { cborToJson } from "./json.ts";
-import { checkLengths } from "./sample-rows.ts";
+import { checkSamples } from "./sample-rows.ts";
 import { SerialQueue } from "./serial-queue.ts";
 import {
   bucketWidth_us,
@@ -39,14 +31,9 @@ export const DEFAULT_DATABASE_PATH = "./data/cellrig.duckdb";
 export interface DuckDbStoreOptions {
   /** Database file, created with its folder if missing; ":memory:" keeps nothing on disk. */
   path?: string;
-  /** Buffered rows that trigger a merge without waiting for flush(). */
+  /** Buffered rows that trigger a commit without waiting for flush(). */
   mergeAfterRows?: number;
 }
-
-/** DuckDB's vector size: one data chunk holds at most this many rows. */
-const CHUNK_ROWS = 2048;
-const SAMPLE_TYPES = [BIGINT, INTEGER, BIGINT, DOUBLE, DOUBLE];
-const FRAME_TYPES = [BIGINT, VARCHAR, BIGINT, BIGINT];
 
 interface Open {
   instance: DuckDBInstance;
@@ -55,59 +42,18 @@ interface Open {
   frames: DuckDBAppender;
 }
 
-/**
- * The typed array a fixed-width vector of @duckdb/node-api keeps its values in, which `flush()`
- * copies into DuckDB's vector. The library has no public call to fill a vector from a typed array
- * (only value by value), so this reaches the field and checks it is what it must be.
- */
-function itemsOf<T extends BigInt64Array | Int32Array | Float64Array>(chunk: DuckDBDataChunk, column: number, kind: { new (n: number): T; name: string }): T {
-  const items = (chunk.getColumnVector(column) as unknown as { items?: unknown }).items;
-  if (!(items instanceof (kind as unknown as typeof Float64Array | typeof Int32Array | typeof BigInt64Array))) {
-    throw new Error(`@duckdb/node-api vector of column ${column} keeps no ${kind.name} of items; this store needs @duckdb/node-api 1.5 (see package.json)`);
-  }
-  return items as T;
-}
-
-/**
- * Sample rows are gathered column by column in typed arrays and handed to DuckDB a whole data
- * chunk at a time, copied straight into the chunk's vectors: converting each value to a DuckDB
- * value object was most of the cost of storing a sample.
- */
-class SampleChunk {
-  readonly frame = new BigInt64Array(CHUNK_ROWS);
-  readonly stream = new Int32Array(CHUNK_ROWS);
-  readonly t_us = new BigInt64Array(CHUNK_ROWS);
-  readonly raw = new Float64Array(CHUNK_ROWS);
-  readonly value = new Float64Array(CHUNK_ROWS);
-  rows = 0;
-
-  appendTo(appender: DuckDBAppender): void {
-    if (this.rows === 0) return;
-    const chunk = DuckDBDataChunk.create(SAMPLE_TYPES, this.rows);
-    const n = this.rows;
-    itemsOf(chunk, 0, BigInt64Array).set(this.frame.subarray(0, n));
-    itemsOf(chunk, 1, Int32Array).set(this.stream.subarray(0, n));
-    itemsOf(chunk, 2, BigInt64Array).set(this.t_us.subarray(0, n));
-    itemsOf(chunk, 3, Float64Array).set(this.raw.subarray(0, n));
-    itemsOf(chunk, 4, Float64Array).set(this.value.subarray(0, n));
-    for (let c = 0; c < SAMPLE_TYPES.length; c++) chunk.getColumnVector(c).flush();
-    appender.appendDataChunk(chunk);
-    this.rows = 0;
-  }
-}
-
 /** A SampleStore in one DuckDB file; see duckdb-schema.ts for how duplicates are kept out. */
 export class DuckDbStore implements SampleStore {
   private readonly path: string;
   private readonly mergeAfterRows: number;
   private readonly queue = new SerialQueue();
   private db: Open | undefined;
-  private pendingRows = 0;
   private readonly chunk = new SampleChunk();
-  private frameRows: DuckDBValue[][] = [[], [], [], []];
-  /** Batch-local frame numbers; the incoming tables are empty after every merge. */
-  private nextFrame = 0;
+  /** Frames written since the last commit; writes only buffer, so they never wait for a commit. */
+  private batch = new FrameBatch();
   private readonly streamIds = new Map<string, number>();
+  /** Stream ids handed out whose rows in `streams` are not committed yet; the next commit inserts them. */
+  private readonly newStreams: NewStream[] = [];
   private nextStream = 1;
 
   constructor(options: DuckDbStoreOptions = {}) {
@@ -125,14 +71,16 @@ export class DuckDbStore implements SampleStore {
       const old = await connection.runAndReadAll(OLD_LAYOUT_CHECK);
       if (Number(old.getRowObjects()[0]!.n) > 0) for (const sql of MIGRATE_OLD_LAYOUT) await connection.run(sql);
       for (const sql of CREATE_TABLES) await connection.run(sql);
-      for (const sql of MERGE_INCOMING) await connection.run(sql);
+      const leftover = await connection.runAndReadAll(LEFTOVER_INCOMING_CHECK);
+      if (Number(leftover.getRowObjects()[0]!.n) > 0) for (const sql of MERGE_LEFTOVER_INCOMING) await connection.run(sql);
+      await connection.run(CREATE_BATCH_TABLE);
       const streams = await connection.runAndReadAll("SELECT stream, board, channel FROM streams");
       for (const row of streams.getRowObjects()) {
         this.streamIds.set(streamKey(String(row.board), String(row.channel)), Number(row.stream));
         this.nextStream = Math.max(this.nextStream, Number(row.stream) + 1);
       }
-      const samples = await connection.createAppender("samples_incoming");
-      const frames = await connection.createAppender("frames_incoming");
+      const samples = await connection.createAppender("samples");
+      const frames = await connection.createAppender("frames_batch", "main", "temp");
       this.db = { instance, connection, samples, frames };
     });
   }
@@ -159,43 +107,25 @@ export class DuckDbStore implements SampleStore {
     });
   }
 
-  writeFrame(_rig: string, board: string, frame: Data, samples: ChannelSamples[]): Promise<void> {
-    return this.queue.run(async () => {
-      const { samples: appender } = this.opened();
-      checkLengths(board, samples);
-      const frameNo = BigInt(this.nextFrame++);
-      const rows = this.chunk;
-      for (const channel of samples) {
-        const stream = await this.streamId(board, channel.channel);
-        const n = channel.t_us.length;
-        for (let k = 0; k < n; k++) {
-          const at = rows.rows++;
-          rows.frame[at] = frameNo;
-          rows.stream[at] = stream;
-          rows.t_us[at] = BigInt(channel.t_us[k]!);
-          rows.raw[at] = channel.raw[k]!;
-          rows.value[at] = channel.value[k]!;
-          if (rows.rows === CHUNK_ROWS) rows.appendTo(appender);
-        }
-        this.pendingRows += n;
-      }
-      this.frameRows[0]!.push(frameNo);
-      this.frameRows[1]!.push(board);
-      this.frameRows[2]!.push(BigInt(frame.b));
-      this.frameRows[3]!.push(BigInt(frame.s));
-      if (this.frameRows[0]!.length === CHUNK_ROWS) this.appendFrames();
-      if (this.pendingRows >= this.mergeAfterRows) await this.mergeIncoming();
-    });
+  /** Buffers the frame; it is committed by the next flush() or read, or once the batch holds mergeAfterRows. */
+  async writeFrame(_rig: string, board: string, frame: Data, samples: ChannelSamples[]): Promise<void> {
+    this.opened();
+    checkSamples(board, samples);
+    const streams = samples.map((channel) => this.streamId(board, channel.channel));
+    this.batch.add(board, frame.b, frame.s, streams, samples);
+    if (this.batch.rows >= this.mergeAfterRows) await this.flush();
   }
 
+  /** Commits what was written before the call; writes made meanwhile go into the next batch. */
   flush(): Promise<void> {
-    return this.queue.run(() => this.mergeIncoming());
+    const batch = this.takeBatch();
+    return this.queue.run(() => this.commit(batch));
   }
 
   close(): Promise<void> {
     return this.queue.run(async () => {
       if (this.db === undefined) return;
-      await this.mergeIncoming();
+      await this.commit(this.takeBatch());
       const { instance, connection, samples, frames } = this.db;
       this.db = undefined;
       samples.closeSync();
@@ -290,10 +220,10 @@ export class DuckDbStore implements SampleStore {
     });
   }
 
-  /** Reads merge buffered rows first so they see every earlier write. */
+  /** Reads commit buffered rows first so they see every earlier write. */
   private read<T>(query: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     return this.queue.run(async () => {
-      await this.mergeIncoming();
+      await this.commit(this.takeBatch());
       return query(this.opened().connection);
     });
   }
@@ -371,37 +301,30 @@ export class DuckDbStore implements SampleStore {
     return exportTable(this, query);
   }
 
-  /** The stream id of (board, channel), created on first use. */
-  private async streamId(board: string, channel: string): Promise<number> {
+  /** The stream id of (board, channel); a new one is inserted into `streams` with the batch that first uses it. */
+  private streamId(board: string, channel: string): number {
     const key = streamKey(board, channel);
     const known = this.streamIds.get(key);
     if (known !== undefined) return known;
     const stream = this.nextStream++;
-    await this.opened().connection.run(`INSERT INTO streams VALUES ($stream, $board, $channel)`, { stream, board, channel });
     this.streamIds.set(key, stream);
+    this.newStreams.push({ stream, board, channel });
     return stream;
   }
 
-  private appendFrames(): void {
-    const rows = this.frameRows[0]!.length;
-    if (rows === 0) return;
-    const chunk = DuckDBDataChunk.create(FRAME_TYPES, rows);
-    chunk.setColumns(this.frameRows);
-    this.opened().frames.appendDataChunk(chunk);
-    this.frameRows = [[], [], [], []];
+  private takeBatch(): FrameBatch {
+    const batch = this.batch;
+    this.batch = new FrameBatch();
+    return batch;
   }
 
-  /** Samples reach their table before the frames that vouch for them: see MERGE_INCOMING. */
-  private async mergeIncoming(): Promise<void> {
-    if (this.nextFrame === 0) return;
+  private async commit(batch: FrameBatch): Promise<void> {
+    if (batch.size === 0) return;
     const { connection, samples, frames } = this.opened();
-    this.chunk.appendTo(samples);
-    samples.flushSync();
-    this.appendFrames();
-    frames.flushSync();
-    for (const sql of MERGE_INCOMING) await connection.run(sql);
-    this.pendingRows = 0;
-    this.nextFrame = 0;
+    const streams = this.newStreams.slice();
+    await batch.commit(connection, { frames, samples }, this.chunk, streams);
+    // Kept for the next commit if this one failed: later batches may already use their ids.
+    this.newStreams.splice(0, streams.length);
   }
 
   private opened(): Open {

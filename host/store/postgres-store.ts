@@ -8,7 +8,7 @@ import { toAlarmRecord } from "./alarm-rows.ts";
 import { cborToJson } from "./json.ts";
 import { CREATE_TABLES, INSERT_ALARM, INSERT_BIRTH, INSERT_SAMPLES, TIMESCALE_SETUP, UPSERT_BOARD } from "./postgres-schema.ts";
 import { SerialQueue } from "./serial-queue.ts";
-import { checkLengths } from "./sample-rows.ts";
+import { checkSamples } from "./sample-rows.ts";
 import { bucketWidth_us, checkHistoryQuery, DEFAULT_ALARM_LIMIT, DEFAULT_SAMPLE_LIMIT, type BoardRecord, type ChannelSamples, type SampleQuery, type SampleStore, type StoredBirth, type StoredSample } from "./store.ts";
 
 export interface PostgresStoreOptions {
@@ -95,7 +95,7 @@ export class PostgresStore implements SampleStore {
   writeFrame(_rig: string, board: string, frame: Data, samples: ChannelSamples[]): Promise<void> {
     return this.queue.run(async () => {
       this.opened();
-      checkLengths(board, samples);
+      checkSamples(board, samples);
       const rows = this.pending;
       for (const channel of samples) {
         for (let k = 0; k < channel.t_us.length; k++) {
