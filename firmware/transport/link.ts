@@ -23,6 +23,8 @@ export interface LinkOptions {
   command(cmd: Command): void;
   /** A command that did not: its ack reports the code. */
   refuse(id: number, code: string, message: string): void;
+  /** Something kept the link from coming up (a refused Wi-Fi join): a flag for the next health report. */
+  flag(name: string): void;
 }
 
 export interface Link {

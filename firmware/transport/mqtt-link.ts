@@ -51,7 +51,7 @@ export function openLink(o: LinkOptions): Link {
   client.onAck(o.acked);
   return {
     start: function () {
-      if (build.board.transport === "wifi" && o.config.wifi) joinWifi(o.config.wifi, client);
+      if (build.board.transport === "wifi" && o.config.wifi) joinWifi(o.config.wifi, client, o.flag);
       else client.connect();
     },
     send: function (kind, payload, reliable) {
@@ -63,12 +63,17 @@ export function openLink(o: LinkOptions): Link {
 /** Seconds between attempts to join the access point. */
 const WIFI_RETRY_s = 10;
 
-/** Joins the configured access point, retrying until it succeeds, then connects; without a wifi section the board joins the network it saved (require("Wifi").save()). */
-function joinWifi(wifi: { ssid: string; password?: string }, client: MqttClient): void {
+/**
+ * Joins the configured access point, retrying until it succeeds, then connects; without a wifi
+ * section the board joins the network it saved (require("Wifi").save()). Each refusal is printed and
+ * flagged for health (`WIFI_auth_fail`), which the first health report after joining carries.
+ */
+function joinWifi(wifi: { ssid: string; password?: string }, client: MqttClient, flag: (name: string) => void): void {
   const attempt = function () {
     require("Wifi").connect(wifi.ssid, { password: wifi.password }, function (err) {
       if (!err) return client.connect();
-      print("cellrig: Wi-Fi " + wifi.ssid + ": " + err + "; retrying in " + WIFI_RETRY_s + " s");
+      flag(("WIFI_" + err).substring(0, 32));
+      print("cellrig: Wi-Fi " + wifi.ssid + ": " + err + " (check wifi.ssid and the password); retrying in " + WIFI_RETRY_s + " s");
       setTimeout(attempt, WIFI_RETRY_s * 1000);
     });
   };

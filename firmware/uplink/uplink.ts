@@ -33,6 +33,8 @@ export class Uplink {
   /** Link state, and times it came up in this boot. */
   up = false;
   connects = 0;
+  /** What kept the link from coming up since the last health report (LinkOptions.flag). */
+  flags: string[] = [];
 
   constructor(opts: UplinkOptions) {
     this.birth = opts.birth;
@@ -56,6 +58,9 @@ export class Uplink {
       },
       command: opts.command,
       refuse: opts.refuse,
+      flag: function (name) {
+        if (self.flags.indexOf(name) < 0) self.flags.push(name);
+      },
     });
     const link = this.link;
     this.store = new Store({

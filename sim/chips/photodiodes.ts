@@ -50,7 +50,7 @@ abstract class DetectorFrontEnd {
     this.openSignal = signal;
   }
 
-  /** Fractions of the spot's light on each signal, summing to 1. */
+  /** Fractions of the spot's light on each signal, summing to 1 while the spot is on the detector. */
   protected abstract shares(time_s: number): number[];
 
   /** Output of amplifier `index` at time_s, V. */
@@ -71,6 +71,9 @@ abstract class DetectorFrontEnd {
 /**
  * Two-electrode lateral-effect PSD of active length ℓ: a spot at x (from the centre, towards B)
  * splits its photocurrent as A = I(1/2 − x/ℓ), B = I(1/2 + x/ℓ), so x = (ℓ/2)(B − A)/(A + B).
+ * A spot beyond either end (|x| > ℓ/2: the beam has walked off the detector, as a cantilever bent
+ * past the optics' range sends it) falls outside the active area and no electrode collects it, so
+ * the optical sum collapses to the amplifiers' zero.
  */
 export class PsdTwin extends DetectorFrontEnd {
   private readonly activeLength_m: number;
@@ -86,8 +89,8 @@ export class PsdTwin extends DetectorFrontEnd {
   }
 
   protected shares(time_s: number): number[] {
-    const half = this.activeLength_m / 2;
-    const x = Math.min(half, Math.max(-half, this.position_m(time_s)));
+    const x = this.position_m(time_s);
+    if (Math.abs(x) > this.activeLength_m / 2) return [0, 0];
     return [0.5 - x / this.activeLength_m, 0.5 + x / this.activeLength_m];
   }
 }

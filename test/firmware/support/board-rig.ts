@@ -85,7 +85,14 @@ function pause(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-export async function startBoard(config: RigConfig, brokerUrl: string, options: { flash?: SimFlash; serial?: string } = {}): Promise<BoardUnderTest> {
+export interface BoardOptions {
+  flash?: SimFlash;
+  serial?: string;
+  /** Attaches chip twins to the board's buses before it boots. */
+  wire?: (board: SimBoard) => void;
+}
+
+export async function startBoard(config: RigConfig, brokerUrl: string, options: BoardOptions = {}): Promise<BoardUnderTest> {
   const code = await bundleFor(config);
   const received: Received[] = [];
   const invalid: string[] = [];
@@ -106,6 +113,7 @@ export async function startBoard(config: RigConfig, brokerUrl: string, options: 
   const profile = simProfile(loadBoardProfile(config.board));
   const flash = options.flash ?? new SimFlash(profile.storageBytes, profile.flashPageBytes);
   const board = new SimBoard({ code, profile, serial: options.serial ?? "b1", clock, network, flash });
+  options.wire?.(board);
   board.boot();
   const step = async (io: boolean, i: number) => {
     clock.advanceBy(STEP_s);
