@@ -1,0 +1,123 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DuckDbStore } from "../../host/store/duckdb-store.ts";
+import type { FaultSchedule } from "../../sim/faults.ts";
+import type { PresetRig } from "../../sim/preset-rig.ts";
+import { runSimulation, type SimProgress } from "../../sim/run.ts";
+import type { BrokerKind } from "./broker.ts";
+import { DATABASE, startSoakHost, type GapReport } from "./host.ts";
+import { ledgerRow, type LedgerRow } from "./ledger.ts";
+import { countConversions, recordedSamples, type RecordedCount } from "./recorded.ts";
+import { soakSchedule } from "./schedule.ts";
+
+/**
+ * One soak: simulated boards running the built firmware over days of virtual time, publishing to
+ * a broker that faults restart (broker.ts), a bridge process storing into DuckDB, and the seed's faults injected on the
+ * way (schedule.ts). At the end the bridge is given time to take everything, and the ledger says
+ * where each recorded sample went (ledger.ts).
+ */
+
+export interface SoakOptions {
+  seed: number;
+  boards: number;
+  duration_s: number;
+  /** Folder for the database and the run's files. */
+  dir: string;
+  /** Default mosquitto (persistent sessions); see broker.ts. */
+  broker?: BrokerKind;
+  /** Fault rates × this (schedule.ts). */
+  intensity?: number;
+  /** Replaces the seed's random schedule (to replay one fault alone). */
+  schedule?: FaultSchedule;
+  /** The rig the boards run; its channels must be one-input ADS1115s (recorded.ts). */
+  rigPath?: string;
+  /** Cell physics behind the sensors. */
+  preset?: string;
+  onProgress?: (progress: SimProgress & { gaps: number; restarts: { broker: number; bridge: number } }) => void;
+  log?: (line: string) => void;
+}
+
+export interface SoakResult {
+  schedule: FaultSchedule;
+  ledger: LedgerRow[];
+  /** Every gap message the boards sent, once each. */
+  gaps: GapReport[];
+  /** Wall time of the whole soak, and of the simulation proper. */
+  wall_s: number;
+  simulated_wall_s: number;
+  realtimeFactor: number;
+  frames: number;
+  restarts: { broker: number; bridge: number };
+  /** Errors the firmware threw, per board (each is a finding). */
+  boardErrors: string[];
+}
+
+const DEFAULT_RIG = new URL("../../rigs/default.json", import.meta.url);
+/** Fixed so that runs of one seed line up to the microsecond: 2026-01-01T00:00:00Z. */
+const START_s = 1_767_225_600;
+
+export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+  const started_ms = performance.now();
+  const log = options.log ?? (() => {});
+  const schedule = options.schedule ?? soakSchedule({ seed: options.seed, boards: options.boards, duration_s: options.duration_s, ...(options.intensity ? { intensity: options.intensity } : {}) });
+  if (existsSync(join(options.dir, DATABASE))) throw new Error(`${join(options.dir, DATABASE)} exists: a soak needs a folder without an earlier soak's database`);
+  const host = await startSoakHost(options.broker ?? "mosquitto", options.dir, log);
+  let rig: PresetRig | undefined;
+  const counts: RecordedCount[] = [];
+  const waitingAtEnd: number[] = [];
+  let sim;
+  try {
+    sim = await runSimulation({
+      preset: options.preset ?? "graphite-nmc-gas",
+      rigPath: options.rigPath ?? fileURLToPath(DEFAULT_RIG),
+      boards: options.boards,
+      duration_s: options.duration_s,
+      speed: "max",
+      broker: { host: "127.0.0.1", port: host.brokerPort },
+      faults: schedule,
+      seed: options.seed,
+      start_s: START_s,
+      hostFaults: host,
+      progressEvery_ms: 2000,
+      onStart(running, config) {
+        rig = running;
+        for (const board of running.boards) counts.push(countConversions(board, config));
+      },
+      onProgress(p) {
+        // The last call comes after the boards' last frames went out and before they stop.
+        if (p.simulated_s >= p.duration_s && rig !== undefined) {
+          rig.boards.forEach((b, i) => (waitingAtEnd[i] = b.running() ? Number(b.evaluate("cellrig.uplink.store.waiting()")) : NaN));
+        }
+        options.onProgress?.({ ...p, gaps: host.gaps().length, restarts: { ...host.restarts } });
+      },
+    });
+    log(`simulation done in ${sim.wall_s.toFixed(0)} s (${sim.realtimeFactor.toFixed(0)}× real time); waiting for the bridge to take everything`);
+    await host.settle();
+  } finally {
+    await host.close();
+  }
+
+  const store = new DuckDbStore({ path: join(options.dir, DATABASE) });
+  await store.open();
+  const ledger: LedgerRow[] = [];
+  try {
+    for (let i = 0; i < sim.serials.length; i++) {
+      const recorded = recordedSamples(counts[i]!, sim.config);
+      ledger.push(await ledgerRow(store, sim.serials[i]!, recorded, host.gaps(), { boots: counts[i]!.bootStarts.length + 1, waitingAtEnd: waitingAtEnd[i] ?? NaN }));
+    }
+  } finally {
+    await store.close();
+  }
+  return {
+    schedule,
+    ledger,
+    gaps: host.gaps(),
+    wall_s: (performance.now() - started_ms) / 1000,
+    simulated_wall_s: sim.wall_s,
+    realtimeFactor: sim.realtimeFactor,
+    frames: sim.frames,
+    restarts: host.restarts,
+    boardErrors: sim.errors.flatMap((errors, i) => errors.map((e) => `${sim.serials[i]}: ${e.where} ${e.name}: ${e.message}`)),
+  };
+}
