@@ -37,6 +37,14 @@ export function dataToBytes(realm: Realm, data: unknown, what: string): Uint8Arr
   return dataToBytesSlow(realm, data, what);
 }
 
+/**
+ * As dataToBytes, but a byte array is passed as it is, not copied: for a device that reads the bytes
+ * during the call and keeps none of them (a bus transaction), which saves an allocation per transfer.
+ */
+export function dataAsBytes(realm: Realm, data: unknown, what: string): Uint8Array {
+  return realm.isBytes(data) ? data : dataToBytes(realm, data, what);
+}
+
 function allNumbers(items: unknown[]): boolean {
   for (let i = 0; i < items.length; i++) if (typeof items[i] !== "number") return false;
   return true;

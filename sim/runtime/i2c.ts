@@ -1,4 +1,4 @@
-import { dataToBytes } from "./bytes.ts";
+import { dataAsBytes } from "./bytes.ts";
 import type { BoardHost } from "./host.ts";
 
 /**
@@ -10,6 +10,7 @@ import type { BoardHost } from "./host.ts";
 export interface I2CDevice {
   /** 7-bit address. */
   readonly address: number;
+  /** `bytes` may be the firmware's own array: read it during the call, never keep or change it. */
   write(bytes: Uint8Array, time_s: number): void;
   read(count: number, time_s: number): Uint8Array;
 }
@@ -73,7 +74,7 @@ export function createI2CObject(host: BoardHost, bus: SimI2CBus): object {
       const device = target(address, "write");
       // More data arguments than one are sent one after the other; `arguments` saves a rest array on every write.
       const all = arguments.length > 2 ? Array.prototype.slice.call(arguments, 1) : data;
-      device.write(dataToBytes(realm, all, writeWhat), host.clock.now_s());
+      device.write(dataAsBytes(realm, all, writeWhat), host.clock.now_s());
     },
     readFrom(address: unknown, count: unknown): Uint8Array {
       const device = target(address, "read");

@@ -1,4 +1,4 @@
-import { bytesToString, dataToBytes } from "./bytes.ts";
+import { bytesToString, dataAsBytes } from "./bytes.ts";
 import type { BoardHost } from "./host.ts";
 
 /**
@@ -9,6 +9,7 @@ import type { BoardHost } from "./host.ts";
 export interface SPIDevice {
   /** Name of the chip-select pin the device is wired to. */
   readonly cs: string;
+  /** `mosi` may be the firmware's own array: read it during the call, never keep or change it. Returns MISO, as long. */
   transfer(mosi: Uint8Array, time_s: number): Uint8Array;
 }
 
@@ -35,7 +36,7 @@ export function createSPIObject(host: BoardHost, bus: SimSPIBus): object {
     },
     /** Returns what came back in the form the data went out: a string, a number, or a Uint8Array. */
     send(data: unknown, cs?: unknown): unknown {
-      const mosi = dataToBytes(realm, data, sendWhat);
+      const mosi = dataAsBytes(realm, data, sendWhat);
       const device = cs === undefined ? undefined : bus.device(String(cs));
       const miso = device === undefined ? new Uint8Array(mosi.length).fill(0xff) : device.transfer(mosi, host.clock.now_s());
       if (typeof data === "string") return bytesToString(miso);
