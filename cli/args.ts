@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { BrokerLogin } from "../host/broker/login.ts";
 import { UsageError } from "./command.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -29,4 +30,28 @@ export function brokerAddress(url: string): { host: string; port: number } {
   }
   if (parsed.protocol !== "mqtt:") throw new UsageError(`--broker: the simulated boards speak plain MQTT over TCP, so use mqtt://host:port (got ${parsed.protocol})`);
   return { host: parsed.hostname, port: parsed.port ? Number(parsed.port) : 1883 };
+}
+
+/**
+ * The host's broker login, the same three ways for every command that connects as the host (bridge,
+ * gateway, monitor, start with an external broker): `--broker-user`, its password from
+ * CELLRIG_HOST_PASSWORD (never on the command line, where `ps` shows it), and `--ca`.
+ */
+export const LOGIN_FLAGS = {
+  "broker-user": { type: "string" },
+  ca: { type: "string" },
+} as const;
+
+export const LOGIN_USAGE = `  --broker-user <name> the host's broker account (deploy/mosquitto/acl: cellrig-host); its password
+                       from env CELLRIG_HOST_PASSWORD
+  --ca <file>          PEM of the CA that signed an mqtts:// broker's certificate`;
+
+/** The login that LOGIN_FLAGS' values ask for. */
+export function loginFromFlags(values: { "broker-user"?: string | undefined; ca?: string | undefined }, env: NodeJS.ProcessEnv = process.env): BrokerLogin {
+  const user = values["broker-user"];
+  if (user !== undefined && !env.CELLRIG_HOST_PASSWORD) throw new UsageError(`--broker-user ${user} needs its password in the environment variable CELLRIG_HOST_PASSWORD`);
+  return {
+    ...(user === undefined ? {} : { username: user, password: env.CELLRIG_HOST_PASSWORD! }),
+    ...(values.ca === undefined ? {} : { caFile: values.ca }),
+  };
 }

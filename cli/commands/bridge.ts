@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import type { Command } from "../command.ts";
 import { UsageError } from "../command.ts";
-import { portFlag, parseFlags } from "../args.ts";
+import { LOGIN_FLAGS, LOGIN_USAGE, loginFromFlags, portFlag, parseFlags } from "../args.ts";
 import { untilStopped } from "../until-stopped.ts";
 import { startBridge } from "../../host/bridge/bridge.ts";
 import { CommandKeys } from "../../host/bridge/command-keys.ts";
@@ -23,9 +23,7 @@ export const bridge: Command = {
   --group <name>       share the stream of frames with the other bridges of this group (MQTT 5
                        shared subscription); every bridge of a group needs its own --client-id
   --mqtt <4|5>         MQTT protocol version (default 5; 4 for MQTT 3.1.1-only brokers, no --group)
-  --broker-user <name> the host's broker account (deploy/mosquitto/acl: cellrig-host); its password
-                       from env CELLRIG_HOST_PASSWORD
-  --ca <file>          PEM of the CA that signed an mqtts:// broker's certificate
+${LOGIN_USAGE}
   --keys <dir>         data folder whose keys/ sign commands to provisioned boards (docs/RELIABILITY.md)
   --http-host <addr>   HTTP API address (default 127.0.0.1)
   --http-port <port>   HTTP API port (default 8080; 0 picks a free one; "off" serves nothing)
@@ -39,14 +37,14 @@ stays with the broker for the next start.`,
       "client-id": { type: "string", default: `cellrig-bridge-${hostname()}` },
       group: { type: "string" },
       mqtt: { type: "string", default: "5" },
-      "broker-user": { type: "string" },
-      ca: { type: "string" },
+      ...LOGIN_FLAGS,
       keys: { type: "string" },
       "http-host": { type: "string", default: "127.0.0.1" },
       "http-port": { type: "string", default: "8080" },
     });
     if (!values.broker) throw new UsageError("--broker is required, e.g. --broker mqtt://127.0.0.1:1883");
     if (values.mqtt !== "4" && values.mqtt !== "5") throw new UsageError(`--mqtt must be 4 or 5, got "${values.mqtt}"`);
+    const login = loginFromFlags(values);
     const httpPort = values["http-port"] === "off" ? undefined : portFlag(values["http-port"], "--http-port");
     let store;
     try {
@@ -67,10 +65,7 @@ stays with the broker for the next start.`,
         clientId: values["client-id"],
         mqttVersion: values.mqtt === "4" ? 4 : 5,
         ...(values.group === undefined ? {} : { group: values.group }),
-        login: {
-          ...(values["broker-user"] === undefined ? {} : { username: values["broker-user"], password: process.env.CELLRIG_HOST_PASSWORD ?? "" }),
-          ...(values.ca === undefined ? {} : { caFile: values.ca }),
-        },
+        login,
         ...(values.keys === undefined ? {} : { commandKeys: new CommandKeys(values.keys) }),
       });
       stops.push(() => running.stop());

@@ -1,7 +1,8 @@
 import mqtt from "mqtt";
 import { ID_PATTERN, TOPIC_PREFIX } from "../../protocol/wire/topics.ts";
+import { loginOptions } from "../../host/broker/login.ts";
 import { alarmLine, applyMessage, channelsLine, emptyView, healthLine, renderView, type ViewEvent } from "../../host/tooling/board-view.ts";
-import { parseFlags } from "../args.ts";
+import { LOGIN_FLAGS, LOGIN_USAGE, loginFromFlags, parseFlags } from "../args.ts";
 import { UsageError, type Command } from "../command.ts";
 import { untilStopped } from "../until-stopped.ts";
 
@@ -36,9 +37,10 @@ export const monitor: Command = {
   summary: "watch a board's live channels, health and alarms in the terminal",
   usage: `usage: cellrig monitor <board> [--broker <url>] [--rig <id>]
 
-  <board>          the board id (its serial number unless the rig names one)
-  --broker <url>   MQTT broker the board publishes to (env CELLRIG_BROKER, default ${DEFAULT_BROKER})
-  --rig <id>       the board's rig, when boards of several rigs share an id (default: any rig)
+  <board>              the board id (its serial number unless the rig names one)
+  --broker <url>       MQTT broker the board publishes to (env CELLRIG_BROKER, default ${DEFAULT_BROKER})
+  --rig <id>           the board's rig, when boards of several rigs share an id (default: any rig)
+${LOGIN_USAGE}
 
 In a terminal, a table redrawn in place: each channel's latest value in its unit, its rate and
 frame count, the board's health (memory, store, link) and its alarms. Piped or redirected, one
@@ -46,7 +48,7 @@ line per message instead. Runs until Ctrl-C.`,
   async run(argv) {
     const { values, positionals } = parseFlags(
       argv,
-      { broker: { type: "string", default: process.env.CELLRIG_BROKER ?? DEFAULT_BROKER }, rig: { type: "string", default: "+" } },
+      { broker: { type: "string", default: process.env.CELLRIG_BROKER ?? DEFAULT_BROKER }, rig: { type: "string", default: "+" }, ...LOGIN_FLAGS },
       true,
     );
     if (positionals.length !== 1) throw new UsageError("name one board to watch, e.g. cellrig monitor bench-1");
@@ -54,6 +56,8 @@ line per message instead. Runs until Ctrl-C.`,
     const idPattern = new RegExp(ID_PATTERN);
     if (!idPattern.test(board)) throw new UsageError(`board id "${board}" cannot be a topic level: use letters, digits, _ and - (up to 32)`);
     if (values.rig !== "+" && !idPattern.test(values.rig)) throw new UsageError(`rig id "${values.rig}" cannot be a topic level: use letters, digits, _ and - (up to 32)`);
+
+    const login = loginOptions(loginFromFlags(values));
 
     const filter = `${TOPIC_PREFIX}/${values.rig}/${board}/+`;
     const target = `board ${board}${values.rig === "+" ? "" : ` of rig ${values.rig}`} on ${values.broker}`;
@@ -75,7 +79,7 @@ line per message instead. Runs until Ctrl-C.`,
     if (tty) write("\x1b[?25l\x1b[2J");
     else write(`${clock()} watching ${target}\n`);
 
-    const client = mqtt.connect(values.broker, { protocolVersion: 4, reconnectPeriod: 2000, connectTimeout: 10_000, clean: true });
+    const client = mqtt.connect(values.broker, { protocolVersion: 4, reconnectPeriod: 2000, connectTimeout: 10_000, clean: true, ...login });
     const note = (text: string) => {
       status = text;
       dirty = true;
