@@ -1,7 +1,7 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseCommand, TAG_BYTES } from "../../protocol/wire/command.ts";
+import { parseCommand, TAG_BYTES, type CommandAuth } from "../../protocol/wire/command.ts";
 
 /** Bytes of a board's command key: an HMAC-SHA1 key of the hash's full output length and more. */
 export const KEY_BYTES = 32;
@@ -51,6 +51,15 @@ export function signCommand(payload: Uint8Array, board: string, key: Uint8Array)
   const parsed = parseCommand(payload);
   const auth = parsed.ok ? parsed.command.auth : undefined;
   if (auth === undefined) throw new Error(`command to board "${board}" cannot be signed: ${parsed.ok ? "it has no tag field" : parsed.message}`);
-  const mac = createHmac("sha1", key).update(board + "\0", "latin1").update(auth.signed).digest();
-  auth.tag.set(mac.subarray(0, TAG_BYTES));
+  auth.tag.set(commandTag(auth, board, key));
+}
+
+/** Is the command's tag the one `key` gives for `board`? Compared in constant time. */
+export function tagIsValid(auth: CommandAuth, board: string, key: Uint8Array): boolean {
+  return auth.tag.length === TAG_BYTES && timingSafeEqual(auth.tag, commandTag(auth, board, key));
+}
+
+/** HMAC-SHA1 under the board's key of its id, a 0 byte and the command without its tag. */
+function commandTag(auth: CommandAuth, board: string, key: Uint8Array): Buffer {
+  return createHmac("sha1", key).update(board + "\0", "latin1").update(auth.signed).digest().subarray(0, TAG_BYTES);
 }

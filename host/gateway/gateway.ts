@@ -20,6 +20,9 @@ import {
 } from "../../protocol/wire/serial-frame.ts";
 import { KINDS, topic, type MessageKind } from "../../protocol/wire/topics.ts";
 import { decodeMessage } from "../../protocol/decode/message.ts";
+import type { CommandKeys } from "../bridge/command-keys.ts";
+import { loginOptions, type BrokerLogin } from "../broker/login.ts";
+import { CommandGuard } from "./command-guard.ts";
 
 /**
  * The gateway between one board on a serial link (USB or Bluetooth LE UART) and the broker
@@ -28,9 +31,10 @@ import { decodeMessage } from "../../protocol/decode/message.ts";
  * was delivered only once the broker's PUBACK is in: the board's store releases a record on that,
  * so nothing is lost between board and broker, as with the board's own MQTT client. While the broker
  * is away it does not answer the board, whose link then goes down and whose store keeps everything
- * for the backfill. Commands for the board are parsed here with the board protocol's own parser and
- * passed on as JSON; one that fails is acked on the board's behalf. When the board falls silent or
- * the gateway stops, it publishes the board's death, as the broker would publish a will.
+ * for the backfill. Commands for the board are parsed here with the board protocol's own parser and,
+ * for a board with a command key, authenticated here as the board would (command-guard.ts), then
+ * passed on as JSON; one that fails either is acked on the board's behalf. When the board falls
+ * silent or the gateway stops, it publishes the board's death, as the broker would publish a will.
  */
 
 /** The two ends the gateway needs of a serial port: a real one (serialport) or a simulated board's. */
@@ -42,8 +46,16 @@ export interface SerialStream {
 
 export interface GatewayOptions {
   serial: SerialStream;
-  /** mqtt://host:port */
+  /** mqtt://host:port or mqtts://host:port */
   brokerUrl: string;
+  /** The host's broker account and CA (host/broker/login.ts). */
+  login?: BrokerLogin;
+  /**
+   * The host's command keys (the bridge's data folder): a command for a board with a key is
+   * forwarded only when its tag, boot and counter pass; without a key file the board takes every
+   * command, as a board without a key in Storage does.
+   */
+  keys?: CommandKeys;
   /** Seconds without a frame from the board before its death is published; default 30. */
   silence_s?: number;
   /** Progress and problems, one line each; default none. */
@@ -57,7 +69,7 @@ export interface GatewayCounters {
   damaged: number;
   /** Frames dropped because the broker was away or the board's birth was not known yet. */
   dropped: number;
-  /** Commands passed to the board, and refused here. */
+  /** Commands passed to the board, and refused here (malformed or not authenticated). */
   commands: number;
   refused: number;
 }
@@ -77,6 +89,7 @@ export class Gateway {
   private readonly client: MqttClient;
   private route: Route | undefined;
   private cmdTopic: string | undefined;
+  private guard: { board: string; key: string; check: CommandGuard } | undefined;
   private pending = Buffer.alloc(0);
   private heard_ms = Date.now();
   private deathSent = false;
@@ -85,7 +98,7 @@ export class Gateway {
 
   constructor(options: GatewayOptions) {
     this.o = options;
-    this.client = mqtt.connect(options.brokerUrl, { protocolVersion: 4, clean: true, reconnectPeriod: 1000, queueQoSZero: false });
+    this.client = mqtt.connect(options.brokerUrl, { protocolVersion: 4, clean: true, reconnectPeriod: 1000, queueQoSZero: false, ...loginOptions(options.login) });
     this.client.on("connect", () => {
       this.log(`broker ${options.brokerUrl} connected`);
       if (this.cmdTopic !== undefined) this.client.subscribe(this.cmdTopic, { qos: 1 });
@@ -202,16 +215,37 @@ export class Gateway {
     const route = this.route;
     if (route === undefined) return;
     const parsed = parseCommand(payload);
-    if (parsed.ok) {
-      this.counters.commands++;
-      // the board on the serial link cannot check a tag (docs/RELIABILITY.md "Security"): it gets the command without it
-      const { auth: _tag, ...command } = parsed.command;
-      this.send(FRAME_CMD, 0, new Uint8Array(Buffer.from(JSON.stringify(command), "latin1")));
-      return;
+    if (!parsed.ok) return this.refuse(route, parsed.id, parsed.code, parsed.message);
+    const refusal = this.guardFor(route)?.check(parsed.command, route.boot);
+    if (refusal !== undefined) {
+      this.log(`refused command ${parsed.command.op} (id ${parsed.command.id}) for board ${route.board}: ${refusal}`);
+      // the message the board's own ack gives (firmware/commands.ts)
+      return this.refuse(route, parsed.command.id, refusal, `command not authenticated: ${refusal}`);
     }
+    this.counters.commands++;
+    // the board's serial bundle reads JSON and has no tag check of its own: the check was made here
+    const { auth: _tag, ...command } = parsed.command;
+    this.send(FRAME_CMD, 0, new Uint8Array(Buffer.from(JSON.stringify(command), "latin1")));
+  }
+
+  /** The check for the board's key, or undefined when the host holds no key for it. */
+  private guardFor(route: Route): CommandGuard | undefined {
+    const key = this.o.keys?.get(route.rig, route.board);
+    if (key === undefined) {
+      this.guard = undefined;
+      return undefined;
+    }
+    // a new key (the board provisioned again) starts a new check
+    const hex = key.toString("hex");
+    if (this.guard?.board !== route.board || this.guard.key !== hex) this.guard = { board: route.board, key: hex, check: new CommandGuard(route.board, key) };
+    return this.guard.check;
+  }
+
+  /** Acks a command on the board's behalf, as the board would have refused it. */
+  private refuse(route: Route, id: number, code: string, message: string): void {
     this.counters.refused++;
     const w = new CborWriter(640);
-    writeAck(w, { boot: route.boot, id: parsed.id, ok: false, code: parsed.code, message: parsed.message });
+    writeAck(w, { boot: route.boot, id, ok: false, code, message });
     this.client.publish(topic(route.rig, route.board, "ack"), Buffer.from(w.bytes()), { qos: 1 });
   }
 
