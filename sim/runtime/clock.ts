@@ -75,9 +75,12 @@ export class VirtualClock {
 
   /** Removes a timer; returns false if it had already run (timeouts) or was never there. */
   clear(id: TimerId): boolean {
-    const index = this.queue.findIndex((t) => t.id === id);
-    if (index < 0) return false;
-    this.queue.splice(index, 1);
+    const queue = this.queue;
+    let index = 0;
+    while (index < queue.length && queue[index]!.id !== id) index++;
+    if (index === queue.length) return false;
+    for (let k = index + 1; k < queue.length; k++) queue[k - 1] = queue[k]!;
+    queue.pop();
     return true;
   }
 

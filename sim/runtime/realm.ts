@@ -8,11 +8,15 @@ import type { PreludeKit } from "./realm-prelude.ts";
 export type ErrorName = "Error" | "TypeError" | "RangeError" | "SyntaxError" | "ReferenceError";
 
 export class Realm {
+  private readonly bytesPrototype: object;
+
   constructor(
     /** The sandbox's global object. */
     readonly global: Record<string, unknown>,
     private readonly kit: PreludeKit,
-  ) {}
+  ) {
+    this.bytesPrototype = kit.Uint8Array.prototype;
+  }
 
   error(name: ErrorName, message: string): Error {
     return new this.kit[name](message);
@@ -20,13 +24,13 @@ export class Realm {
 
   bytes(data: ArrayLike<number>): Uint8Array {
     const out = new this.kit.Uint8Array(data.length);
-    out.set(data);
+    for (let i = 0; i < data.length; i++) out[i] = data[i]!;
     return out;
   }
 
-  /** True for a Uint8Array of this sandbox (a cheaper test than its toStringTag, on every bus transaction). */
+  /** True for a plain Uint8Array of this sandbox (a cheaper test than its toStringTag, on every bus transaction). */
   isBytes(value: unknown): value is Uint8Array {
-    return value instanceof this.kit.Uint8Array;
+    return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === this.bytesPrototype;
   }
 
   arrayBuffer(data: Uint8Array): ArrayBuffer {

@@ -30,6 +30,16 @@ export class SimSPIBus {
 export function createSPIObject(host: BoardHost, bus: SimSPIBus): object {
   const { realm } = host;
   const sendWhat = `${bus.name}.send data`;
+  // A pin's name, as String(pin) gives it, for the last chip-select pin seen: drivers pass the same pin object on every transfer.
+  let lastPin: unknown;
+  let lastName = "";
+  const pinName = (pin: unknown) => {
+    if (pin !== lastPin) {
+      lastName = String(pin);
+      lastPin = pin;
+    }
+    return lastName;
+  };
   return realm.object({
     setup(): void {
       // The virtual bus has no clock rate or mode to configure: devices see whole transfers.
@@ -37,7 +47,7 @@ export function createSPIObject(host: BoardHost, bus: SimSPIBus): object {
     /** Returns what came back in the form the data went out: a string, a number, or a Uint8Array. */
     send(data: unknown, cs?: unknown): unknown {
       const mosi = dataAsBytes(realm, data, sendWhat);
-      const device = cs === undefined ? undefined : bus.device(String(cs));
+      const device = cs === undefined ? undefined : bus.device(pinName(cs));
       const miso = device === undefined ? new Uint8Array(mosi.length).fill(0xff) : device.transfer(mosi, host.clock.now_s());
       if (typeof data === "string") return bytesToString(miso);
       if (typeof data === "number") return miso[0];
