@@ -7,9 +7,8 @@ import type { Realm } from "./realm.ts";
  */
 
 export function stringToBytes(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
-  return out;
+  // Latin-1 encoding keeps the low byte of each char code, as `& 0xff` would.
+  return Buffer.from(text, "latin1");
 }
 
 export function bytesToString(bytes: Uint8Array): string {
