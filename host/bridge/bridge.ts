@@ -200,7 +200,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       if (held.length === 0) return;
       const batch = held;
       held = [];
-      // flush() covers the writes made before it is called, which are exactly this batch's.
+      // flush() covers at least the writes made before it is called, so all of this batch.
       const durable = options.store.flush();
       committed = committed.then(() =>
         durable.then(

@@ -116,10 +116,13 @@ export class DuckDbStore implements SampleStore {
     if (this.batch.rows >= this.mergeAfterRows) await this.flush();
   }
 
-  /** Commits what was written before the call; writes made meanwhile go into the next batch. */
+  /**
+   * Commits what was written before the call, and what was written while earlier commits ran:
+   * flushes asked for during a commit are served by one larger commit, so a slow disk gets fewer,
+   * bigger transactions instead of a queue of small ones.
+   */
   flush(): Promise<void> {
-    const batch = this.takeBatch();
-    return this.queue.run(() => this.commit(batch));
+    return this.queue.run(() => this.commit(this.takeBatch()));
   }
 
   close(): Promise<void> {
