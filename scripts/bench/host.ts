@@ -1,133 +1,162 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Encoder } from "cbor-x";
-import mqtt from "mqtt";
-import { startBridge } from "../../host/bridge/bridge.ts";
+import { startBridge, type Bridge } from "../../host/bridge/bridge.ts";
 import { DuckDbStore } from "../../host/store/duckdb-store.ts";
 import { PostgresStore } from "../../host/store/postgres-store.ts";
 import type { SampleStore } from "../../host/store/store.ts";
-import type { Birth } from "../../protocol/schema/birth.ts";
-import { deltaEncode } from "../../test/protocol/decode-fixtures.ts";
 import { mosquittoMissing, postgresMissing, startMosquitto, startPostgres } from "../services/local.ts";
 import { compared, type Benchmark, type Figure } from "./figure.ts";
+import { birthOf, BOARDS, boardName, CHANNELS, SAMPLES_PER_FRAME, StreamProcess, T0_us } from "./host-stream.ts";
 
-const BOARDS = 64;
-const CHANNELS = 4;
-const SAMPLES_PER_BLOCK = 250;
-const FRAMES_PER_BOARD = 50;
-const TICK_us = 1000;
-const T0_us = 1_760_000_000_000_000;
 const RECEIVE_MAXIMUM = 1000;
+/** How long the bridge may still be storing a step's frames after the broker took the last one: a few commits. */
+const LAG_ALLOWED_s = 0.5;
+const POLL_ms = 10;
 
-const encoder = new Encoder({ useRecords: false, tagUint8Array: false });
-
-function birthOf(board: string): Birth {
-  const channels = Array.from({ length: CHANNELS }, (_, c) => ({
-    id: `ch${c}`,
-    quantity: "voltage",
-    unit: "V",
-    sensor: "ads1115",
-    rate_hz: 1000,
-    every: 1,
-    cal: { kind: "linear" as const, gain: 0.000125, offset: 0 },
-  }));
-  return { board, boot: 1, channels, clock: { source: "ntp", offset_us: 0 }, fw: { version: "bench", build: "bench" }, profile: "linux", rig: "bench", seq: 0, t: T0_us, tick_us: TICK_us, v: 1 };
+/** One offered load: how fast the boards published and how fast each subscriber took it all in. */
+interface Step {
+  frames: number;
+  offered: number;
+  counter: number;
+  bridge: number;
+  /** The bridge stored the step's frames at most LAG_ALLOWED_s after the broker acknowledged the last one. */
+  sustained: boolean;
 }
 
-/** Zigzag LEB128 deltas of a slow 16-bit-ish waveform, as the boards send ADC codes. */
-function deltaBlock(seed: number): Uint8Array {
-  return deltaEncode(Array.from({ length: SAMPLES_PER_BLOCK }, (_, k) => Math.round(12000 + 8000 * Math.sin((seed + k) / 40))));
+interface Ladder {
+  /** Offered loads in samples/s, lowest first; the ladder stops at the first the bridge does not sustain. */
+  rates: number[];
+  seconds: number;
 }
 
-interface Message {
-  topic: string;
-  payload: Buffer;
+const DUCKDB_LADDER: Ladder = { rates: [500_000, 750_000, 1_000_000, 1_250_000, 1_500_000, 1_750_000, 2_000_000, 2_500_000, 3_000_000], seconds: 8 };
+const POSTGRES_LADDER: Ladder = { rates: [25_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000], seconds: 6 };
+
+interface Stream {
+  brokerUrl: string;
+  boards: StreamProcess;
+  counter: StreamProcess;
 }
 
-/** The whole run's messages, encoded before anything is timed: births, then frames board by board interleaved. */
-function workload(): { births: Message[]; frames: Message[]; samples: number; bytes: number } {
-  const births: Message[] = [];
-  const frames: Message[] = [];
-  let bytes = 0;
-  for (let b = 0; b < BOARDS; b++) births.push({ topic: `cellrig/v1/bench/b${b}/birth`, payload: Buffer.from(encoder.encode(birthOf(`b${b}`))) });
-  for (let seq = 0; seq < FRAMES_PER_BOARD; seq++) {
-    for (let b = 0; b < BOARDS; b++) {
-      const c = Array.from({ length: CHANNELS }, (_, ch) => deltaBlock(seq * SAMPLES_PER_BLOCK + ch * 97 + b));
-      const payload = Buffer.from(encoder.encode({ b: 1, c, p: TICK_us, s: seq, t: T0_us + seq * SAMPLES_PER_BLOCK * TICK_us, v: 1 }));
-      bytes += payload.length;
-      frames.push({ topic: `cellrig/v1/bench/b${b}/data`, payload });
-    }
+/** Waits for `done` (polled); returns the seconds from `since_ms`, or undefined after `timeout_s`. */
+async function secondsUntil(done: () => Promise<boolean> | boolean, since_ms: number, timeout_s: number): Promise<number | undefined> {
+  for (;;) {
+    if (await done()) return (performance.now() - since_ms) / 1000;
+    if (performance.now() - since_ms > timeout_s * 1000) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, POLL_ms));
   }
-  return { births, frames, samples: frames.length * CHANNELS * SAMPLES_PER_BLOCK, bytes };
 }
 
-/** Publishes at QoS 1 with a bounded window, so the broker holds everything before the clock starts. */
-async function publishAll(url: string, messages: Message[], retain: boolean): Promise<void> {
-  const client = await mqtt.connectAsync(url, { clientId: `bench-boards-${process.pid}`, protocolVersion: 5 });
-  const window = 256;
-  for (let i = 0; i < messages.length; i += window) {
-    await Promise.all(messages.slice(i, i + window).map((m) => client.publishAsync(m.topic, m.payload, { qos: 1, retain })));
-  }
-  await client.endAsync();
-}
-
-/** Creates a persistent session for `clientId` subscribed to the data, so the broker queues for it while it is away. */
-async function prepareSession(url: string, clientId: string): Promise<void> {
-  const client = await mqtt.connectAsync(url, { clientId, clean: false, protocolVersion: 5, properties: { sessionExpiryInterval: 3600 } });
-  await client.subscribeAsync("cellrig/v1/+/+/+", { qos: 1 });
-  await client.endAsync();
-}
-
-/** Baseline: the queued stream drained by a subscriber that only counts bytes (and acknowledges at once). */
-async function drainCounting(url: string, clientId: string, expectedFrames: number): Promise<number> {
-  let messages = 0;
-  let bytes = 0;
-  const started_ms = performance.now();
-  const client = mqtt.connect(url, { clientId, clean: false, protocolVersion: 5, properties: { sessionExpiryInterval: 3600, receiveMaximum: RECEIVE_MAXIMUM } });
-  await new Promise<void>((resolve) => {
-    client.on("message", (topic, payload) => {
-      bytes += payload.length;
-      if (topic.endsWith("/data") && ++messages === expectedFrames) resolve();
-    });
-  });
-  const wall_s = (performance.now() - started_ms) / 1000;
-  await client.endAsync();
-  if (bytes === 0) throw new Error("the counting subscriber received nothing");
-  return wall_s;
+function checkBridge(bridge: Bridge, engine: string): void {
+  const { faults } = bridge.stats();
+  const [rejection] = bridge.rejections();
+  if (rejection !== undefined) throw new Error(`host benchmark (${engine}): the bridge rejected a message: ${rejection.message}`);
+  if (faults.flush > 0) throw new Error(`host benchmark (${engine}): ${faults.last}`);
 }
 
 /**
- * Runs the bridge once to create its session and store the births, as a bridge that has been
- * running does, and stops it; the broker then queues the frames for it.
+ * Offers `samples_per_s` for `seconds` with the bridge and the counting subscriber both attached;
+ * each subscriber's rate is the step's samples over the time from the first publish until it had
+ * them all (the bridge: committed and acknowledged), so a subscriber that keeps up shows the
+ * offered load and one that does not shows what it managed.
  */
-async function prepareBridge(url: string, clientId: string, store: SampleStore): Promise<void> {
-  await store.open();
-  const bridge = await startBridge({ brokerUrl: url, store, clientId, receiveMaximum: RECEIVE_MAXIMUM });
-  while (bridge.boards().length < BOARDS) {
-    const [rejection] = bridge.rejections();
-    if (rejection !== undefined) throw new Error(`bridge benchmark: a birth was rejected: ${rejection.message}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  await bridge.stop();
+async function step(stream: Stream, bridge: Bridge, engine: string, samples_per_s: number, seconds: number): Promise<Step> {
+  const counted = (await stream.counter.count()).frames;
+  const acked = bridge.stats().acked;
+  const started_ms = performance.now();
+  const offered = await stream.boards.offer(samples_per_s, seconds);
+  const published_s = (performance.now() - started_ms) / 1000;
+  const counter_s = await secondsUntil(async () => (await stream.counter.count()).frames >= counted + offered.frames, started_ms, published_s + 60);
+  if (counter_s === undefined) throw new Error(`host benchmark: the counting subscriber did not receive the ${offered.frames} frames offered within a minute; the broker dropped some`);
+  const drain_s = Math.max(60, 3 * published_s);
+  const bridge_s = await secondsUntil(
+    () => {
+      checkBridge(bridge, engine);
+      return bridge.stats().acked >= acked + offered.frames;
+    },
+    started_ms,
+    published_s + drain_s,
+  );
+  if (bridge_s === undefined) throw new Error(`host benchmark (${engine}): the bridge did not store the ${offered.frames} frames offered within ${drain_s.toFixed(0)} s of the last`);
+  const samples = offered.frames * SAMPLES_PER_FRAME;
+  return { frames: offered.frames, offered: samples / offered.seconds, counter: samples / counter_s, bridge: samples / bridge_s, sustained: bridge_s <= published_s + LAG_ALLOWED_s };
 }
 
-/** The bridge drains the queued stream into `store`; done when every frame is committed and acknowledged. */
-async function drainBridge(url: string, clientId: string, store: SampleStore, expectedFrames: number): Promise<number> {
-  const started_ms = performance.now();
-  const bridge = await startBridge({ brokerUrl: url, store, clientId, receiveMaximum: RECEIVE_MAXIMUM });
-  while (bridge.stats().framesStored < expectedFrames) {
-    const { faults } = bridge.stats();
-    const [rejection] = bridge.rejections();
-    if (rejection !== undefined) throw new Error(`bridge benchmark: a frame was rejected: ${rejection.message}`);
-    if (faults.flush > 0) throw new Error(`bridge benchmark: ${faults.last}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+/**
+ * Runs the bridge into `store` under the ladder's offered loads; returns the steps and the highest
+ * sustained one. Ends by checking that the store holds every sample the boards published while
+ * the bridge was attached, each once: a message the broker dropped would make the rate a lie.
+ */
+async function climb(stream: Stream, store: SampleStore, engine: string, ladder: Ladder, progress: (line: string) => void): Promise<{ best?: Step; steps: Step[] }> {
+  await store.open();
+  const bridge = await startBridge({ brokerUrl: stream.brokerUrl, store, clientId: `bench-${engine}`, receiveMaximum: RECEIVE_MAXIMUM, sessionExpiry_s: 0 });
+  const steps: Step[] = [];
+  let best: Step | undefined;
+  try {
+    const ready_s = await secondsUntil(() => bridge.boards().length === BOARDS, performance.now(), 30);
+    if (ready_s === undefined) throw new Error(`host benchmark (${engine}): the bridge knows ${bridge.boards().length} of ${BOARDS} boards after 30 s; the retained births did not arrive`);
+    await bridge.idle();
+    let published = 0;
+    for (const rate of ladder.rates) {
+      const result = await step(stream, bridge, engine, rate, ladder.seconds);
+      published += result.frames * SAMPLES_PER_FRAME;
+      steps.push(result);
+      progress(
+        `host: ${engine}: offered ${fmt(result.offered)}, counting subscriber ${fmt(result.counter)}, bridge ${fmt(result.bridge)} samples/s ` +
+          `(ratio ${(result.bridge / result.counter).toFixed(3)}${result.sustained ? "" : ", backlog grew: not sustained"})`,
+      );
+      if (result.offered < 0.9 * rate) {
+        progress(`host: ${engine}: the boards published ${fmt(result.offered)} of the ${fmt(rate)} samples/s asked; the machine cannot offer more`);
+        if (result.sustained) best = result;
+        break;
+      }
+      if (!result.sustained) break;
+      best = result;
+    }
+    await bridge.idle();
+    const stored = await storedSamples(store);
+    if (stored !== published) throw new Error(`host benchmark (${engine}): the boards published ${published} samples while the bridge ran, the store holds ${stored}`);
+    progress(`host: ${engine}: the store holds exactly the ${published} samples published`);
+  } finally {
+    await bridge.stop();
+    await store.close();
   }
-  await bridge.idle();
-  const wall_s = (performance.now() - started_ms) / 1000;
-  await bridge.stop();
-  await store.close();
-  return wall_s;
+  return { best, steps };
+}
+
+/** Samples stored for the benchmark's boards, counted by the database. */
+async function storedSamples(store: SampleStore): Promise<number> {
+  let total = 0;
+  for (let b = 0; b < BOARDS; b++) {
+    for (let c = 0; c < CHANNELS; c++) {
+      const history = await store.history({ board: boardName(b), channel: `ch${c}`, from_us: 0, to_us: T0_us * 2, buckets: 1 });
+      total += history.count.reduce((a, n) => a + n, 0);
+    }
+  }
+  return total;
+}
+
+function fmt(samples_per_s: number): string {
+  return samples_per_s >= 1e6 ? `${(samples_per_s / 1e6).toFixed(2)} M` : `${(samples_per_s / 1e3).toFixed(0)} k`;
+}
+
+/** Figures of one engine: the highest sustained bridge rate, and the ratio to the baseline at that load. */
+function ingestFigures(engine: string, result: { best?: Step; steps: Step[] }): Figure[] {
+  const suffix = engine === "duckdb" ? "" : `.${engine}`;
+  const best = result.best;
+  if (best === undefined) {
+    const first = result.steps[0]!;
+    throw new Error(`host benchmark (${engine}): the bridge sustained none of the offered loads, not even ${fmt(first.offered)} samples/s (it stored ${fmt(first.bridge)} samples/s)`);
+  }
+  const highest = result.steps.at(-1)!;
+  const beyond = highest === best ? "" : `; at ${fmt(highest.offered)} samples/s offered it stored ${fmt(highest.bridge)}`;
+  const where = `${BOARDS} boards into ${engine === "duckdb" ? "DuckDB" : "PostgreSQL"}, committed before acknowledged, highest offered load sustained: ${fmt(best.offered)} samples/s${beyond}`;
+  const figures: Figure[] = [compared(`host.ingest_samples_per_s${suffix}`, best.bridge, best.counter, "samples/s", where)];
+  if (engine === "duckdb") {
+    figures.push(compared("host.ingest_ratio_vs_broker", best.bridge, best.counter, "samples/s", `bridge into DuckDB vs a subscriber that only counts bytes, same broker and stream, at ${fmt(best.offered)} samples/s offered`));
+  }
+  return figures;
 }
 
 const HISTORY_POINTS = 6_048_000;
@@ -173,11 +202,11 @@ async function historyFigures(dir: string, progress: (line: string) => void): Pr
 }
 
 /**
- * `host.ingest_samples_per_s`: samples per second from Mosquitto into durable DuckDB storage
- * (committed, then acknowledged), 64 boards × 4 channels × 250-sample delta-coded blocks, the
- * stream queued in the broker first so the publisher does not share the CPU. Baseline: the same
- * queued stream drained by a subscriber that only counts bytes, in the same run
- * (`host.ingest_ratio_vs_broker`). `host.ingest_samples_per_s.postgres`: the same into PostgreSQL.
+ * `host.ingest_samples_per_s`: the highest rate the bridge stores into DuckDB (committed, then
+ * acknowledged) while 64 boards × 4 channels publish 250-sample delta-coded blocks live through a
+ * local Mosquitto, at offered loads stepped up until the bridge's backlog grows. Baseline, in the
+ * same run from the same broker: a subscriber that only counts bytes (`host.ingest_ratio_vs_broker`
+ * at the highest sustained load). `host.ingest_samples_per_s.postgres`: the same into PostgreSQL.
  */
 export const hostBenchmark: Benchmark = {
   name: "host",
@@ -187,43 +216,21 @@ export const hostBenchmark: Benchmark = {
     const broker = await startMosquitto();
     const dir = mkdtempSync(join(tmpdir(), "cellrig-bench-"));
     const figures: Figure[] = [];
+    const started: StreamProcess[] = [];
     try {
-      const { births, frames, samples, bytes } = workload();
-      progress(`host: ${frames.length} frames (${(bytes / 1e6).toFixed(1)} MB), ${samples} samples from ${BOARDS} boards`);
-      await publishAll(broker.url, births, true);
-
-      const drain = async (prepare: () => Promise<void>, run: () => Promise<number>) => {
-        await prepare();
-        await publishAll(broker.url, frames, false);
-        return run();
-      };
-      const baseline_s = await drain(
-        () => prepareSession(broker.url, "bench-count"),
-        () => drainCounting(broker.url, "bench-count", frames.length),
-      );
-      const baseline = samples / baseline_s;
-      progress(`host: counting subscriber drained it in ${baseline_s.toFixed(2)} s`);
-      const duckdb = new DuckDbStore({ path: join(dir, "bench.duckdb") });
-      const duck_s = await drain(
-        () => prepareBridge(broker.url, "bench-duckdb", duckdb),
-        () => drainBridge(broker.url, "bench-duckdb", duckdb, frames.length),
-      );
-      progress(`host: bridge into DuckDB in ${duck_s.toFixed(2)} s`);
-      const duck = samples / duck_s;
-      figures.push({ name: "host.ingest_samples_per_s", value: duck, unit: "samples/s", note: `${BOARDS} boards into DuckDB, committed before acknowledged` });
-      figures.push(compared("host.ingest_ratio_vs_broker", duck, baseline, "samples/s", "bridge into DuckDB vs a subscriber that only counts bytes"));
+      const boards = await StreamProcess.start("boards", broker.url);
+      started.push(boards);
+      const counter = await StreamProcess.start("counter", broker.url);
+      started.push(counter);
+      const stream: Stream = { brokerUrl: broker.url, boards, counter };
+      progress(`host: ${BOARDS} boards × ${CHANNELS} channels, ${SAMPLES_PER_FRAME} samples per frame, QoS 1, live at stepped offered loads`);
+      figures.push(...ingestFigures("duckdb", await climb(stream, new DuckDbStore({ path: join(dir, "bench.duckdb") }), "duckdb", DUCKDB_LADDER, progress)));
       figures.push(...(await historyFigures(dir, progress)));
 
       if (postgresMissing() === undefined) {
         const database = await startPostgres();
         try {
-          const postgres = new PostgresStore({ url: database.url });
-          const pg_s = await drain(
-            () => prepareBridge(broker.url, "bench-postgres", postgres),
-            () => drainBridge(broker.url, "bench-postgres", postgres, frames.length),
-          );
-          progress(`host: bridge into PostgreSQL in ${pg_s.toFixed(2)} s`);
-          figures.push(compared("host.ingest_samples_per_s.postgres", samples / pg_s, baseline, "samples/s", `${BOARDS} boards into PostgreSQL, committed before acknowledged`));
+          figures.push(...ingestFigures("postgres", await climb(stream, new PostgresStore({ url: database.url }), "postgres", POSTGRES_LADDER, progress)));
         } finally {
           await database.stop();
         }
@@ -231,6 +238,7 @@ export const hostBenchmark: Benchmark = {
         progress(`host: no PostgreSQL figure: ${postgresMissing()}`);
       }
     } finally {
+      for (const child of started) await child.stop();
       await broker.stop();
       rmSync(dir, { recursive: true, force: true });
     }
