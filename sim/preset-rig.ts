@@ -6,6 +6,7 @@ import type { ChannelConfig, RigConfig } from "../boards/rig-schema.ts";
 import type { Ads1115Twin } from "./chips/ads1115.ts";
 import { Cell, GroundTruthWriter, groundTruthColumns, loadPreset, type CellState, type PresetOverrides } from "./physics/index.ts";
 import { simProfile } from "./board-profile.ts";
+import { provisionedFlash, type StorageFiles } from "./provision.ts";
 import { SimBoard } from "./runtime/board.ts";
 import type { VirtualClock } from "./runtime/clock.ts";
 import { SimNetwork, type NetRoute } from "./runtime/net.ts";
@@ -34,6 +35,8 @@ export interface PresetRigOptions {
   route?: (host: string, port: number) => NetRoute;
   /** How often process.memory() estimates JsVars afresh, virtual s (SimBoard `memoryRefresh_s`); default 0, every call. */
   memoryRefresh_s?: number;
+  /** Files each board finds in its Storage at its first boot (its broker password, its command key), by serial. */
+  storage?: (serial: string) => StorageFiles;
 }
 
 export interface PresetRig {
@@ -160,7 +163,8 @@ export function startPresetRig(options: PresetRigOptions): PresetRig {
       const cell = new Cell(preset, { startUnixTime_s: start_s });
       const probe = new CellProbe(cell, start_s);
       const network = new SimNetwork(options.route, { seed: seed * 1000 + i });
-      const board = new SimBoard({ code: options.code, profile, serial, clock: options.clock, network, memoryRefresh_s: options.memoryRefresh_s ?? 0 });
+      const flash = options.storage === undefined ? undefined : provisionedFlash(profile, options.storage(serial));
+      const board = new SimBoard({ code: options.code, profile, serial, clock: options.clock, network, memoryRefresh_s: options.memoryRefresh_s ?? 0, ...(flash === undefined ? {} : { flash }) });
       const noise = options.noise === false ? undefined : { ...REALISTIC_NOISE, seed: seed * 1000 + i };
       const wiring = new BoardWiring(board, cellPhysics(probe, options.preset), noise);
       for (const ch of options.config.channels) wiring.add(ch);

@@ -4,6 +4,7 @@ import { simProfile } from "./board-profile.ts";
 import type { Ads1115Twin } from "./chips/ads1115.ts";
 import { gasFor, pressure_Pa, temperature_K, type SealedHeadspaceParams } from "./physics/sealed-headspace.ts";
 import type { VirtualClock } from "./runtime/clock.ts";
+import { provisionedFlash, type StorageFiles } from "./provision.ts";
 import { SimBoard } from "./runtime/board.ts";
 import { DEFAULT_TRANSDUCER, transducerVoltage_V } from "./sensors/ratiometric-pressure.ts";
 import { BoardWiring, type RigPhysics, type SensorTwin } from "./sensor-wiring.ts";
@@ -19,6 +20,8 @@ export interface SimRigOptions {
   clock: VirtualClock;
   /** Board i gets serial `${serialPrefix}${i + 1}`, which the firmware uses as its board id. */
   serialPrefix?: string;
+  /** Files each board finds in its Storage at its first boot (its broker password, its command key), by serial. */
+  storage?: (serial: string) => StorageFiles;
 }
 
 export interface SimRig {
@@ -74,7 +77,9 @@ export function startSimRig(options: SimRigOptions): SimRig {
       swing_K: 1,
       swing_period_s: 600 + 60 * i,
     };
-    const board = new SimBoard({ code: options.code, profile, serial: `${prefix}${i + 1}`, clock: options.clock });
+    const serial = `${prefix}${i + 1}`;
+    const flash = options.storage === undefined ? undefined : provisionedFlash(profile, options.storage(serial));
+    const board = new SimBoard({ code: options.code, profile, serial, clock: options.clock, ...(flash === undefined ? {} : { flash }) });
     const wiring = new BoardWiring(board, sealedCellPhysics(cell));
     for (const ch of options.config.channels) wiring.add(ch);
     boards.push(board);
