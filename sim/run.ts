@@ -8,6 +8,7 @@ import { buildFirmware } from "../scripts/build/bundle.ts";
 import { FaultInjector, type AppliedFault, type FaultSchedule, type HostFaults } from "./faults.ts";
 import type { PresetOverrides } from "./physics/index.ts";
 import { startPresetRig, type PresetRig } from "./preset-rig.ts";
+import type { StorageFiles } from "./provision.ts";
 import type { BoardError } from "./runtime/board.ts";
 import { VirtualClock } from "./runtime/clock.ts";
 import type { NetRoute } from "./runtime/net.ts";
@@ -46,6 +47,8 @@ export interface SimRunOptions {
   progressEvery_ms?: number;
   /** Carries out the schedule's broker_restart and bridge_kill faults (the soak suite's broker and bridge). */
   hostFaults?: HostFaults;
+  /** Files each board finds in its Storage at its first boot, given its serial and the rig it runs (a broker password). */
+  storage?: (serial: string, config: RigConfig) => StorageFiles;
   /** Called once the boards have booted, to watch them (the soak suite counts their conversions). */
   onStart?: (rig: PresetRig, config: RigConfig) => void;
 }
@@ -121,6 +124,7 @@ export async function runSimulation(options: SimRunOptions): Promise<SimRunResul
     seed: options.seed ?? 1,
     memoryRefresh_s: MEMORY_REFRESH_s,
     ...(options.broker.accept !== undefined ? { route: brokerRoute(options.broker) } : {}),
+    ...(options.storage !== undefined ? { storage: (serial: string) => options.storage!(serial, config) } : {}),
   });
   const faultLog = options.outDir === undefined ? undefined : join(options.outDir, "faults.jsonl");
   if (faultLog !== undefined) writeFileSync(faultLog, "");

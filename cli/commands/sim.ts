@@ -3,10 +3,13 @@ import { resolve } from "node:path";
 import type { Command } from "../command.ts";
 import { UsageError } from "../command.ts";
 import { brokerAddress, parseFlags } from "../args.ts";
+import type { RigConfig } from "../../boards/rig-schema.ts";
 import { startEmbeddedBroker } from "../../host/broker/embedded.ts";
+import { LocalAccounts } from "../../host/broker/local-accounts.ts";
 import { parseFaultSchedule } from "../../sim/faults.ts";
 import { presetNames } from "../../sim/physics/index.ts";
 import { runSimulation, type SimProgress, type SimRunOptions } from "../../sim/run.ts";
+import { simulatedBoardFiles } from "./start.ts";
 
 const UNITS_s: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
@@ -59,7 +62,8 @@ export const sim: Command = {
   --boards <n>         simulated boards (default 1)
   --speed <max|N>      as fast as possible (default) or N times real time
   --broker <url>       MQTT broker the boards publish to (env CELLRIG_BROKER); default an
-                       embedded broker on a free port for the length of the run
+                       embedded broker on a free port for the length of the run, which lets in
+                       only the boards, each as itself
   --out <dir>          ground truth (<board>.csv, .json, .cycles.jsonl) and faults.jsonl
                        (default sim-out/<preset>)
   --faults <file>      JSON array of faults to inject at virtual times (see sim/faults.ts)
@@ -94,15 +98,17 @@ export const sim: Command = {
     const stops: (() => Promise<void>)[] = [];
     try {
       let broker: SimRunOptions["broker"];
+      let accounts: LocalAccounts | undefined;
       if (values.broker) {
         broker = brokerAddress(values.broker);
         process.stderr.write(`broker      ${values.broker} (external)\n`);
       } else {
-        const embedded = await startEmbeddedBroker({ host: "127.0.0.1", port: 0 });
+        accounts = new LocalAccounts();
+        const embedded = await startEmbeddedBroker({ host: "127.0.0.1", port: 0, access: accounts.access });
         stops.push(() => embedded.close());
         // The boards reach the embedded broker in memory; other clients still connect over TCP.
         broker = { host: "127.0.0.1", port: embedded.port, accept: embedded.accept };
-        process.stderr.write(`broker      ${embedded.url} (embedded)\n`);
+        process.stderr.write(`broker      ${embedded.url} (embedded; each board logs in with its own account, made for this run)\n`);
       }
       const tty = process.stderr.isTTY === true;
       const result = await runSimulation({
@@ -112,6 +118,7 @@ export const sim: Command = {
         duration_s,
         speed,
         broker,
+        ...(accounts === undefined ? {} : { storage: (serial: string, config: RigConfig) => simulatedBoardFiles(config, serial, undefined, accounts) }),
         outDir,
         faults,
         ...(values.protocol ? { presetOverrides: { Protocol: readJson(values.protocol, "cycling protocol") as never } } : {}),
