@@ -7,7 +7,7 @@ import type { Birth } from "../../protocol/schema/birth.ts";
 import { encode, makeBirth, makeData } from "../../test/protocol/decode-fixtures.ts";
 import { examples } from "../docs/protocol-examples.ts";
 import { editTree, sampled, spliceBytes, spliceEdit, valueEdit } from "./generate.ts";
-import { hexOf, settledHeap_B, Tally, type SurfaceReport } from "./tally.ts";
+import { hexOf, retimed, settledHeap_B, Tally, type SurfaceReport } from "./tally.ts";
 
 // The host decoder (protocol/decode) as the bridge calls it: one payload, the kind its topic names,
 // the board's birth as context. decodeMessage promises never to throw and to give every refusal a
@@ -134,7 +134,7 @@ export async function fuzzDecoder(count: number, seed: number): Promise<SurfaceR
     const start = performance.now();
     try {
       const result = decodeMessage(input.kind, input.bytes, input.context);
-      const elapsed = performance.now() - start;
+      const elapsed = retimed(performance.now() - start, HANG_ms, () => decodeMessage(input.kind, input.bytes, input.context));
       if (result.ok) tally.record(undefined, elapsed, shown);
       else if (!DECODE_CODES.has(result.error.code) || result.error.message.length === 0) tally.crash(`refusal without a known code (${JSON.stringify(result.error)})`, elapsed, shown);
       else {
