@@ -5,7 +5,9 @@ import { loadRigConfig } from "../../boards/rig-config.ts";
 import { watchBirths } from "../../host/tooling/birth-watch.ts";
 import { readSecrets, refusePasswordsIn, withSecrets } from "../../host/tooling/board-secrets.ts";
 import { connectEspruino, type EspruinoLink } from "../../host/tooling/espruino-tools.ts";
+import { CommandKeys } from "../../host/bridge/command-keys.ts";
 import { buildFirmware } from "../../scripts/build/bundle.ts";
+import { KEY_FILE } from "../../sim/provision.ts";
 import { parseFlags } from "../args.ts";
 import { UsageError, type Command } from "../command.ts";
 
@@ -27,6 +29,9 @@ export const flash: Command = {
   --secrets <file>     JSON with { "broker": { "password": ... }, "wifi": { "password": ... } };
                        CELLRIG_BROKER_PASSWORD and CELLRIG_WIFI_PASSWORD override it.
                        Passwords never go in the rig file.
+  --data <dir>         data folder of the bridge (and gateway) that will command the board: the
+                       board's command key is made in <dir>/keys unless it is there already, and
+                       written to the board's Storage as ${KEY_FILE} (env CELLRIG_DATA, default ./data)
   --timeout <s>        how long to wait for the birth (default ${DEFAULT_BIRTH_TIMEOUT_s})
   --verbose            also print what the upload tools and the board say
 
@@ -40,6 +45,7 @@ Uploads with espruino-tools, offline (no module fetching; Bluetooth only for a B
       ram: { type: "boolean" },
       secrets: { type: "string" },
       timeout: { type: "string" },
+      data: { type: "string", default: process.env.CELLRIG_DATA ?? "./data" },
       verbose: { type: "boolean" },
     });
     for (const flag of ["board", "config", "port"] as const) {
@@ -67,7 +73,22 @@ Uploads with espruino-tools, offline (no module fetching; Bluetooth only for a B
       const link = await connectEspruino({ port: values.port!, ...(verbose === undefined ? {} : { log: verbose }) });
       try {
         step(`connected: ${String(link.env.BOARD)} running Espruino ${String(link.env.VERSION)}`);
-        await upload(link, built.code, stored, values.ram === true, step);
+        const id = config.board_id ?? topicId(String(link.env.SERIAL ?? ""));
+        if (id === "") throw new Error(`${values.port} reported no serial number (process.env.SERIAL) to name the board by: set board_id in the rig configuration`);
+        const keys = new CommandKeys(values.data!);
+        const key = keys.ensure(config.rig, id);
+        const keyPath = keys.path(config.rig, id);
+        let storage: string;
+        if (SERIAL_TRANSPORTS.includes(board.transport)) {
+          // the board's serial bundle reads commands as JSON with no tag, and would refuse them all
+          // as unsigned with a key of its own: the gateway checks them with the host's copy instead
+          storage = `require("Storage").erase(${JSON.stringify(KEY_FILE)})`;
+          step(`command key ${keyPath}: kept on this host; the gateway checks each command with it (this board's serial link carries no tag)`);
+        } else {
+          storage = link.storageWriteCode(KEY_FILE, key.toString("latin1"));
+          step(`command key ${keyPath}: goes to the board's Storage as ${KEY_FILE}; the bridge signs with it (cellrig bridge --keys ${values.data})`);
+        }
+        await upload(link, built.code, `${storage}\n${link.storageWriteCode(CONFIG_FILE, stored)}`, values.ram === true, step);
       } finally {
         await link.close();
       }
@@ -82,11 +103,11 @@ Uploads with espruino-tools, offline (no module fetching; Bluetooth only for a B
 };
 
 /**
- * To flash: the bundle becomes the saved program (.bootcde), then the configuration is written and
- * load() restarts the board with both. To RAM: the configuration is written first, since the bundle
+ * To flash: the bundle becomes the saved program (.bootcde), then the configuration and the command
+ * key are written (`writeConfig`) and load() restarts the board with them. To RAM: the configuration is written first, since the bundle
  * starts as soon as it arrives and reads it at once.
  */
-async function upload(link: EspruinoLink, code: string, config: string, ram: boolean, step: (line: string) => void): Promise<void> {
+async function upload(link: EspruinoLink, code: string, writeConfig: string, ram: boolean, step: (line: string) => void): Promise<void> {
   let shown = -1;
   const onProgress = (fraction: number) => {
     const tenth = Math.floor(fraction * 10);
@@ -94,7 +115,6 @@ async function upload(link: EspruinoLink, code: string, config: string, ram: boo
     shown = tenth;
     step(`uploading ${tenth * 10}%`);
   };
-  const writeConfig = link.storageWriteCode(CONFIG_FILE, config);
   if (ram) {
     step(`writing ${CONFIG_FILE} to Storage`);
     await link.send(writeConfig, { toFlash: false, resetFirst: true });
@@ -106,6 +126,14 @@ async function upload(link: EspruinoLink, code: string, config: string, ram: boo
   step("saved to flash as .bootcde");
   step(`writing ${CONFIG_FILE} to Storage and resetting`);
   await link.send(`${writeConfig}\nload()\n`, { toFlash: false, resetFirst: false });
+}
+
+/** Boards whose link is framed serial to a gateway (boards/profile.ts transport). */
+const SERIAL_TRANSPORTS = ["ble-uart", "usb-serial"];
+
+/** The board id a serial number becomes (firmware/identity.ts boardId): [A-Za-z0-9_-], at most 32 characters. */
+function topicId(serial: string): string {
+  return serial.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 32);
 }
 
 /** The file's JSON, or nothing when it cannot be read or parsed (loading it properly then says why). */

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parseCommand, TAG_BYTES, type CommandAuth } from "../../protocol/wire/command.ts";
 
 /** Bytes of a board's command key: an HMAC-SHA1 key of the hash's full output length and more. */
@@ -31,6 +31,8 @@ export class CommandKeys {
   ensure(rig: string, board: string): Buffer {
     const existing = this.get(rig, board);
     if (existing !== undefined) return existing;
+    // only keys/ is private: the data folder is the user's, with its own permissions
+    mkdirSync(dirname(this.dir), { recursive: true });
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     chmodSync(this.dir, 0o700);
     const key = randomBytes(KEY_BYTES);
@@ -38,7 +40,8 @@ export class CommandKeys {
     return key;
   }
 
-  private path(rig: string, board: string): string {
+  /** Where the board's key is (or would be) kept. */
+  path(rig: string, board: string): string {
     return join(this.dir, `${rig}.${board}.key`);
   }
 }
