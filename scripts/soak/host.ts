@@ -38,7 +38,7 @@ const BRIDGE_CLIENT = "soak-bridge";
 const GAP_CLIENT = "soak-gaps";
 /** The bridge has taken everything when its received count stays put this long. */
 const SETTLED_ms = 2000;
-const SETTLE_LIMIT_ms = 600_000;
+const SETTLE_LIMIT_ms = 300_000;
 
 export async function startSoakHost(kind: BrokerKind, dir: string, log: (line: string) => void): Promise<SoakHost> {
   const broker = await startRestartableBroker(kind, dir);
@@ -111,11 +111,16 @@ export async function startSoakHost(kind: BrokerKind, dir: string, log: (line: s
     async settle() {
       await pending;
       await broker.start();
-      if (bridge === undefined) bridge = await startBridgeProcess(bridgeArgs);
       const until_ms = Date.now() + SETTLE_LIMIT_ms;
       let last = -1;
       let since_ms = Date.now();
       while (Date.now() < until_ms) {
+        // A bridge started while the broker was down gave up; one that died is started again.
+        if (bridge !== undefined && bridge.child.exitCode !== null) {
+          log(`the bridge had exited (${bridge.child.exitCode}):\n${bridge.output().slice(-2000)}`);
+          bridge = undefined;
+        }
+        bridge ??= await startBridgeProcess(bridgeArgs);
         await new Promise((resolve) => setTimeout(resolve, 250));
         const received = (await bridgeStats())?.received ?? -1;
         if (received !== last) {
@@ -127,7 +132,7 @@ export async function startSoakHost(kind: BrokerKind, dir: string, log: (line: s
           return;
         }
       }
-      throw new Error(`the bridge was still receiving ${SETTLE_LIMIT_ms / 1000} s after the run ended:\n${bridge.output().slice(-2000)}`);
+      throw new Error(`the bridge was still receiving ${SETTLE_LIMIT_ms / 1000} s after the run ended (last count ${last}):\n${bridge?.output().slice(-2000)}`);
     },
     async close() {
       await pending;

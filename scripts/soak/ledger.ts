@@ -21,8 +21,6 @@ export interface LedgerRow {
   silentlyLost: number;
   gapMessages: number;
   boots: number;
-  /** Records still waiting in the board's store when the run ended (they are in neither column). */
-  waitingAtEnd: number;
 }
 
 const PAGE = 500_000;
@@ -60,7 +58,7 @@ export async function ledgerRow(
   board: string,
   recorded: number,
   gaps: GapReport[],
-  extra: { boots: number; waitingAtEnd: number },
+  extra: { boots: number },
 ): Promise<LedgerRow> {
   let rows = 0;
   let duplicated = 0;
@@ -94,7 +92,6 @@ export function ledgerTotal(rows: LedgerRow[]): LedgerRow {
     silentlyLost: sum((r) => r.silentlyLost),
     gapMessages: sum((r) => r.gapMessages),
     boots: sum((r) => r.boots),
-    waitingAtEnd: sum((r) => r.waitingAtEnd),
   };
 }
 
@@ -107,7 +104,6 @@ const COLUMNS: [string, (r: LedgerRow) => string | number][] = [
   ["silently lost", (r) => r.silentlyLost],
   ["gap msgs", (r) => r.gapMessages],
   ["boots", (r) => r.boots],
-  ["left on board", (r) => r.waitingAtEnd],
 ];
 
 /** The ledger as a Markdown table (readable in a terminal too). */

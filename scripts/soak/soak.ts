@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DuckDbStore } from "../../host/store/duckdb-store.ts";
 import type { FaultSchedule } from "../../sim/faults.ts";
-import type { PresetRig } from "../../sim/preset-rig.ts";
 import { runSimulation, type SimProgress } from "../../sim/run.ts";
 import type { BrokerKind } from "./broker.ts";
 import { DATABASE, startSoakHost, type GapReport } from "./host.ts";
@@ -63,9 +62,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const schedule = options.schedule ?? soakSchedule({ seed: options.seed, boards: options.boards, duration_s: options.duration_s, ...(options.intensity ? { intensity: options.intensity } : {}) });
   if (existsSync(join(options.dir, DATABASE))) throw new Error(`${join(options.dir, DATABASE)} exists: a soak needs a folder without an earlier soak's database`);
   const host = await startSoakHost(options.broker ?? "mosquitto", options.dir, log);
-  let rig: PresetRig | undefined;
   const counts: RecordedCount[] = [];
-  const waitingAtEnd: number[] = [];
   let sim;
   try {
     sim = await runSimulation({
@@ -80,15 +77,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       start_s: START_s,
       hostFaults: host,
       progressEvery_ms: 2000,
-      onStart(running, config) {
-        rig = running;
-        for (const board of running.boards) counts.push(countConversions(board, config));
+      onStart(rig, config) {
+        for (const board of rig.boards) counts.push(countConversions(board, config));
       },
       onProgress(p) {
-        // The last call comes after the boards' last frames went out and before they stop.
-        if (p.simulated_s >= p.duration_s && rig !== undefined) {
-          rig.boards.forEach((b, i) => (waitingAtEnd[i] = b.running() ? Number(b.evaluate("cellrig.uplink.store.waiting()")) : NaN));
-        }
         options.onProgress?.({ ...p, gaps: host.gaps().length, restarts: { ...host.restarts } });
       },
     });
@@ -104,7 +96,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   try {
     for (let i = 0; i < sim.serials.length; i++) {
       const recorded = recordedSamples(counts[i]!, sim.config);
-      ledger.push(await ledgerRow(store, sim.serials[i]!, recorded, host.gaps(), { boots: counts[i]!.bootStarts.length + 1, waitingAtEnd: waitingAtEnd[i] ?? NaN }));
+      ledger.push(await ledgerRow(store, sim.serials[i]!, recorded, host.gaps(), { boots: counts[i]!.bootStarts.length + 1 }));
     }
   } finally {
     await store.close();
