@@ -10,6 +10,10 @@ import { writeDataFrame } from "../../protocol/wire/data-frame.ts";
 import { writeGap } from "../../protocol/wire/gap.ts";
 import { writeHealth } from "../../protocol/wire/health.ts";
 import type { MessageKind } from "../../protocol/wire/topics.ts";
+import { signCommand } from "../../host/bridge/command-keys.ts";
+import { encodeCommand } from "../../host/bridge/command-sender.ts";
+import type { Command } from "../../protocol/schema/command.ts";
+import { TAG_BYTES } from "../../protocol/wire/command.ts";
 import { annotate } from "./cbor-annotate.ts";
 
 export interface Example {
@@ -60,6 +64,21 @@ export function examples(): Example[] {
   ];
 }
 
+/** The key of the signed example: the 32 bytes 00 01 … 1f, a key no board should hold. */
+export const EXAMPLE_KEY = Uint8Array.from({ length: 32 }, (_, i) => i);
+export const EXAMPLE_BOARD = "cell-07";
+export const EXAMPLE_COUNTER = 1_754_000_000_123;
+
+/**
+ * The cmd example signed (docs/PROTOCOL.md "Command authentication") by the host's own code, the
+ * bridge's encoder and signer, for board cell-07 in boot BOOT under EXAMPLE_KEY.
+ */
+export function signedCommandExample(): Example {
+  const bytes = encodeCommand({ v: 1, id: 17, op: "set_rate", channel: "p1", rate_hz: 20, persist: true, boot: BOOT, n: EXAMPLE_COUNTER, tag: new Uint8Array(TAG_BYTES) } as Command);
+  signCommand(bytes, EXAMPLE_BOARD, EXAMPLE_KEY);
+  return { kind: "cmd", bytes };
+}
+
 /** The Markdown block of one example, as it stands in PROTOCOL.md. */
 export function exampleMarkdown(e: Example): string {
   const { dump, diagnostic } = annotate(e.bytes);
@@ -78,4 +97,5 @@ export function exampleMarkdown(e: Example): string {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   for (const e of examples()) console.log(`${exampleMarkdown(e)}\n`);
+  console.log(`${exampleMarkdown(signedCommandExample())}\n`);
 }
