@@ -20,7 +20,7 @@ export function portFlag(value: string, flag: string): number {
   return n;
 }
 
-/** Host and port of a plain MQTT broker URL, the only kind the simulated boards' client speaks. */
+/** Host and port of a plain MQTT broker URL, the only kind a board's client speaks, as a rig file holds them. */
 export function brokerAddress(url: string): { host: string; port: number } {
   let parsed: URL;
   try {
@@ -28,8 +28,8 @@ export function brokerAddress(url: string): { host: string; port: number } {
   } catch {
     throw new UsageError(`--broker must be a URL such as mqtt://broker.lab:1883, got "${url}"`);
   }
-  if (parsed.protocol !== "mqtt:") throw new UsageError(`--broker: the simulated boards speak plain MQTT over TCP, so use mqtt://host:port (got ${parsed.protocol})`);
-  return { host: parsed.hostname, port: parsed.port ? Number(parsed.port) : 1883 };
+  if (parsed.protocol !== "mqtt:") throw new UsageError(`--broker: boards speak plain MQTT over TCP, so use mqtt://host:port (got ${parsed.protocol})`);
+  return { host: parsed.hostname.replace(/^\[(.*)\]$/, "$1"), port: parsed.port ? Number(parsed.port) : 1883 };
 }
 
 /**

@@ -9,7 +9,7 @@ import { sealedCellPhysics } from "../../sim/rig.ts";
 import { SimBoard } from "../../sim/runtime/board.ts";
 import { VirtualClock } from "../../sim/runtime/clock.ts";
 import { BoardWiring } from "../../sim/sensor-wiring.ts";
-import { parseFlags } from "../args.ts";
+import { parseFlags, portFlag } from "../args.ts";
 import { UsageError, type Command } from "../command.ts";
 import { untilStopped } from "../until-stopped.ts";
 
@@ -50,8 +50,7 @@ in real time until Ctrl-C, and forgets everything then.`,
       verbose: { type: "boolean" },
     });
     if (values.board === undefined) throw new UsageError(`--board is required (one of: ${boardIds().join(", ")})`);
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number from 0 to 65535, got "${values.port}"`);
+    const port = portFlag(values.port, "--port");
     const board = loadBoardProfile(values.board);
     const rig: RigConfig | undefined = values.rig === undefined ? undefined : loadRigConfig(resolve(values.rig), board);
     const profile = simProfile(board);

@@ -3,22 +3,10 @@ import { join, resolve } from "node:path";
 import { boardIds, loadBoardProfile } from "../../boards/profile.ts";
 import { rigPresets, rigTemplate } from "../../host/tooling/rig-template.ts";
 import { REPO_ROOT } from "../../scripts/build/repo-root.ts";
-import { parseFlags } from "../args.ts";
+import { brokerAddress, parseFlags } from "../args.ts";
 import { UsageError, type Command } from "../command.ts";
 
 const RIGS_DIR = join(REPO_ROOT, "rigs");
-
-/** mqtt://host:port as the host and port a rig file holds. */
-export function brokerFromUrl(url: string): { host: string; port: number } {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(`--broker must be a URL such as mqtt://broker.lab:1883, got "${url}"`);
-  }
-  if (parsed.protocol !== "mqtt:") throw new UsageError(`--broker: boards speak plain MQTT over TCP, so use mqtt://host:port (got ${parsed.protocol})`);
-  return { host: parsed.hostname.replace(/^\[(.*)\]$/, "$1"), port: parsed.port ? Number(parsed.port) : 1883 };
-}
 
 export const init: Command = {
   name: "init",
@@ -49,7 +37,7 @@ against the board before it is written, so it builds as it is:
 
     const boardId = values.board ?? presetBoard(values.preset);
     const board = loadBoardProfile(boardId);
-    const { config, text } = rigTemplate({ rigsDir: RIGS_DIR, preset: values.preset, board, ...(values.broker === undefined ? {} : { broker: brokerFromUrl(values.broker) }) });
+    const { config, text } = rigTemplate({ rigsDir: RIGS_DIR, preset: values.preset, board, ...(values.broker === undefined ? {} : { broker: brokerAddress(values.broker) }) });
     writeFileSync(out, text);
     console.log(`wrote ${values.out}: rig "${config.rig}" for board ${board.id}, ${config.channels.length} channel${config.channels.length === 1 ? "" : "s"} (${config.channels.map((c) => `${c.id} ${c.sensor}`).join(", ")}), broker ${config.broker.host}:${config.broker.port}`);
     console.log(`next: cellrig build --board ${board.id} --config ${values.out}`);
