@@ -1,11 +1,15 @@
 import type { SampleStore } from "../../host/store/store.ts";
+import type { Gap } from "../../protocol/schema/gap.ts";
 import type { GapReport } from "./host.ts";
+import type { BootFrames } from "./recorded.ts";
 
 /**
  * The soak's account of every sample, per board: what the board recorded (counted at the chips,
- * recorded.ts), what storage holds (read back through the store's query interface, every row, so
- * duplicates show), and what the board reported lost in gap messages. Whatever is recorded but
- * neither stored nor reported was lost silently.
+ * recorded.ts), what storage holds (its sample rows read back through the store's query interface,
+ * every row, so duplicates show; and its frames by boot and sequence number), and what the board
+ * reported lost in gap messages. Whatever is recorded but neither stored nor reported was lost
+ * silently. A `power` gap gives no sample count (the board no longer knows it), so coverage is
+ * judged frame by frame against the sequence numbers each gap names.
  */
 
 export interface LedgerRow {
@@ -15,18 +19,23 @@ export interface LedgerRow {
   rows: number;
   /** Rows beyond the first of the same channel, time and code. */
   duplicated: number;
-  /** Samples the board's gap messages say it lost. */
+  /** Recorded samples whose frame storage holds (by boot and sequence number): should equal rows − duplicated. */
+  storedByFrame: number;
+  /** Recorded samples not stored, in frames a gap message of the board covers. */
   reportedLost: number;
-  /** recorded − distinct stored − reported lost: 0 when every sample is accounted for, negative when more is accounted than recorded. */
+  /** Recorded samples neither stored nor covered by a gap message. */
   silentlyLost: number;
+  /** Frames in storage that the board did not record (by boot and sequence number). */
+  unexpectedFrames: number;
   gapMessages: number;
   boots: number;
 }
 
 const PAGE = 500_000;
+const SEQ_MODULUS = 4294967296;
 
 /** Rows of one channel, and how many repeat a (time, code) already seen. */
-async function channelRows(store: SampleStore, board: string, channel: string): Promise<{ rows: number; duplicated: number }> {
+async function channelRows(store: SampleStore, board: string, channel: string): Promise<SampleRows> {
   let rows = 0;
   let duplicated = 0;
   let from_us: number | undefined;
@@ -53,32 +62,60 @@ async function channelRows(store: SampleStore, board: string, channel: string): 
   }
 }
 
-export async function ledgerRow(
-  store: SampleStore,
-  board: string,
-  recorded: number,
-  gaps: GapReport[],
-  extra: { boots: number },
-): Promise<LedgerRow> {
-  let rows = 0;
-  let duplicated = 0;
+export interface SampleRows {
+  rows: number;
+  duplicated: number;
+}
+
+/** Every sample row of one board, through the store's query interface. */
+export async function sampleRows(store: SampleStore, board: string): Promise<SampleRows> {
+  const total = { rows: 0, duplicated: 0 };
   for (const channel of await store.channels(board)) {
     const r = await channelRows(store, board, channel.id);
-    rows += r.rows;
-    duplicated += r.duplicated;
+    total.rows += r.rows;
+    total.duplicated += r.duplicated;
   }
-  const own = gaps.filter((g) => g.board === board);
-  const reportedLost = own.reduce((sum, g) => sum + g.gap.samples, 0);
-  return {
-    board,
-    recorded,
-    rows,
-    duplicated,
-    reportedLost,
-    silentlyLost: recorded - (rows - duplicated) - reportedLost,
-    gapMessages: own.length,
-    ...extra,
+  return total;
+}
+
+/** Stored frames of one board by boot: the sequence numbers. */
+export type StoredFrames = Map<number, number[]>;
+
+function covered(gaps: Gap[], boot: number, seq: number): boolean {
+  return gaps.some((g) => g.b === boot && g.seq !== undefined && (seq - g.seq + SEQ_MODULUS) % SEQ_MODULUS < g.frames);
+}
+
+/**
+ * One board's account. Each frame the board recorded (recorded.ts) is stored, covered by one of
+ * its gap messages, or lost silently; so is the frame a brown-out left open (under the sequence
+ * number it would have had). The last boot's open frame was still being filled when the run ended.
+ */
+export function ledgerRow(board: string, boots: BootFrames[], stored: StoredFrames, sampleRows: SampleRows, reports: GapReport[]): LedgerRow {
+  const { rows, duplicated } = sampleRows;
+  const gaps = reports.filter((g) => g.board === board).map((g) => g.gap);
+  let recorded = 0;
+  let storedByFrame = 0;
+  let reportedLost = 0;
+  let silentlyLost = 0;
+  let unexpectedFrames = 0;
+  const account = (boot: number, seq: number, samples: number, isStored: boolean) => {
+    recorded += samples;
+    if (isStored) storedByFrame += samples;
+    else if (covered(gaps, boot, seq)) reportedLost += samples;
+    else silentlyLost += samples;
   };
+  const recordedBoots = new Set(boots.map((b) => b.boot));
+  boots.forEach((b, i) => {
+    const seen = new Uint8Array(b.frames + 1);
+    for (const seq of stored.get(b.boot) ?? []) {
+      if (seq < b.frames) seen[seq] = 1;
+      else unexpectedFrames++;
+    }
+    for (let seq = 0; seq < b.frames; seq++) account(b.boot, seq, b.samplesPerFrame, seen[seq] === 1);
+    if (i < boots.length - 1 && b.openSamples > 0) account(b.boot, b.frames, b.openSamples, false);
+  });
+  for (const [boot, seqs] of stored) if (!recordedBoots.has(boot)) unexpectedFrames += seqs.length;
+  return { board, recorded, rows, duplicated, storedByFrame, reportedLost, silentlyLost, unexpectedFrames, gapMessages: gaps.length, boots: boots.length };
 }
 
 export function ledgerTotal(rows: LedgerRow[]): LedgerRow {
@@ -88,8 +125,10 @@ export function ledgerTotal(rows: LedgerRow[]): LedgerRow {
     recorded: sum((r) => r.recorded),
     rows: sum((r) => r.rows),
     duplicated: sum((r) => r.duplicated),
+    storedByFrame: sum((r) => r.storedByFrame),
     reportedLost: sum((r) => r.reportedLost),
     silentlyLost: sum((r) => r.silentlyLost),
+    unexpectedFrames: sum((r) => r.unexpectedFrames),
     gapMessages: sum((r) => r.gapMessages),
     boots: sum((r) => r.boots),
   };

@@ -8,36 +8,41 @@ import type { SimBoard } from "../../sim/runtime/board.ts";
  * runs in continuous mode and is read once per sample, firmware/drivers/ads1115.ts). A probe sits
  * between the bus and the chip twin and counts those reads; it neither changes nor sees the frames.
  *
- * The frame in progress when the run ends was read but not yet cut into a frame, so it is neither
- * stored nor lost: a boot's frames hold `ticksPerFrame` reads each, and what is left over in the
- * last boot is set aside. A boot that ended in a brown-out keeps its partial frame in the count:
- * those samples were recorded and must be stored or reported lost.
+ * Each boot numbers its frames from 0, and every frame holds `ticksPerFrame` reads of each channel,
+ * so the reads of a boot say which frames it recorded (sequence numbers 0 to n − 1) and how many
+ * samples were in the frame still open when it ended: lost with RAM at a brown-out (to be covered
+ * by the next boot's gap message), merely unfinished at the end of the run (set aside).
  */
 
 const REG_CONVERSION = 0;
 
-export interface RecordedCount {
-  /** Conversion reads over every boot. */
+/** One boot of a board: its id (read from the firmware's frame header, a label only) and the conversions it read. */
+export interface RecordedBoot {
+  boot: number;
   reads: number;
-  /** Reads when each boot after the first began. */
-  bootStarts: number[];
+}
+
+export interface RecordedCount {
+  boots: RecordedBoot[];
 }
 
 /** The rig's one-input ADS1115 channels; others would need their own probe. */
 function countedChannels(config: RigConfig): { bus: string; address: number }[] {
-  const chips = new Map<string, number>();
+  const chips = new Set<string>();
   for (const ch of config.channels) {
     if (ch.sensor !== "ads1115") throw new Error(`the soak counts samples at ADS1115 conversions; channel "${ch.id}" is ${ch.sensor} (use a rig of one-input ADS1115 channels, e.g. rigs/default.json)`);
     const key = `${ch.bus}@${ch.address}`;
-    chips.set(key, (chips.get(key) ?? 0) + 1);
-    if (chips.get(key)! > 1) throw new Error(`the soak counts one conversion read per sample; channel "${ch.id}" shares the ADS1115 at ${key} with another input, which is scanned`);
+    if (chips.has(key)) throw new Error(`the soak counts one conversion read per sample; channel "${ch.id}" shares the ADS1115 at ${key} with another input, which is scanned`);
+    chips.add(key);
+    if (ch.rate_hz !== config.channels[0]!.rate_hz) throw new Error(`the soak's count assumes every channel at one rate; channel "${ch.id}" differs`);
   }
   return config.channels.map((ch) => ({ bus: (ch as { bus: string }).bus, address: (ch as { address: number }).address }));
 }
 
 /** Puts a counting probe in front of every sampled chip of `board`. */
 export function countConversions(board: SimBoard, config: RigConfig): RecordedCount {
-  const count: RecordedCount = { reads: 0, bootStarts: [] };
+  const count: RecordedCount = { boots: [] };
+  let current: RecordedBoot | undefined;
   for (const { bus: name, address } of countedChannels(config)) {
     const bus = board.i2c(name);
     const chip = bus.device(address);
@@ -53,21 +58,29 @@ export function countConversions(board: SimBoard, config: RigConfig): RecordedCo
       },
       read(n, time_s) {
         const bytes = chip.read(n, time_s);
-        if (pointer === REG_CONVERSION) count.reads++;
+        if (pointer === REG_CONVERSION) {
+          // Sampling starts after the firmware has published its running state, header included.
+          current ??= { boot: Number(board.evaluate("cellrig.header.boot")), reads: 0 };
+          if (count.boots.at(-1) !== current) count.boots.push(current);
+          current.reads++;
+        }
         return bytes;
       },
     });
   }
-  board.on("reboot", () => count.bootStarts.push(count.reads));
+  board.on("reboot", () => (current = undefined));
   return count;
 }
 
-/** Samples recorded into frames: every read but those of the last boot's unfinished frame. */
-export function recordedSamples(count: RecordedCount, config: RigConfig): number {
-  const ticksPerFrame = makeSchedule(config.channels, config.frame_s).ticksPerFrame;
-  const channels = config.channels.length;
-  const lastBoot = count.reads - (count.bootStarts.at(-1) ?? 0);
-  // Every channel of these rigs samples on every tick, so a frame is ticksPerFrame reads per channel.
-  if (config.channels.some((ch) => ch.rate_hz !== config.channels[0]!.rate_hz)) throw new Error("the soak's count assumes every channel at one rate");
-  return count.reads - (lastBoot % (ticksPerFrame * channels));
+/** A boot's frames as the chips saw them: whole frames cut, and the samples of the frame still open when it ended. */
+export interface BootFrames {
+  boot: number;
+  frames: number;
+  samplesPerFrame: number;
+  openSamples: number;
+}
+
+export function bootFrames(count: RecordedCount, config: RigConfig): BootFrames[] {
+  const samplesPerFrame = makeSchedule(config.channels, config.frame_s).ticksPerFrame * config.channels.length;
+  return count.boots.map((b) => ({ boot: b.boot, frames: Math.floor(b.reads / samplesPerFrame), samplesPerFrame, openSamples: b.reads % samplesPerFrame }));
 }

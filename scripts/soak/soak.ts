@@ -6,8 +6,9 @@ import type { FaultSchedule } from "../../sim/faults.ts";
 import { runSimulation, type SimProgress } from "../../sim/run.ts";
 import type { BrokerKind } from "./broker.ts";
 import { DATABASE, startSoakHost, type GapReport } from "./host.ts";
-import { ledgerRow, type LedgerRow } from "./ledger.ts";
-import { countConversions, recordedSamples, type RecordedCount } from "./recorded.ts";
+import { ledgerRow, sampleRows, type LedgerRow, type SampleRows } from "./ledger.ts";
+import { bootFrames, countConversions, type RecordedCount } from "./recorded.ts";
+import { storedFrames } from "./stored-frames.ts";
 import { soakSchedule } from "./schedule.ts";
 
 /**
@@ -90,17 +91,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await host.close();
   }
 
-  const store = new DuckDbStore({ path: join(options.dir, DATABASE) });
+  const databasePath = join(options.dir, DATABASE);
+  // Opening the store merges what a killed bridge left uncommitted-but-appended (none is acknowledged).
+  const store = new DuckDbStore({ path: databasePath });
   await store.open();
-  const ledger: LedgerRow[] = [];
+  const rows: SampleRows[] = [];
   try {
-    for (let i = 0; i < sim.serials.length; i++) {
-      const recorded = recordedSamples(counts[i]!, sim.config);
-      ledger.push(await ledgerRow(store, sim.serials[i]!, recorded, host.gaps(), { boots: counts[i]!.bootStarts.length + 1 }));
-    }
+    for (const serial of sim.serials) rows.push(await sampleRows(store, serial));
   } finally {
     await store.close();
   }
+  const frames = await storedFrames(databasePath, sim.serials);
+  const ledger = sim.serials.map((serial, i) => ledgerRow(serial, bootFrames(counts[i]!, sim.config), frames.get(serial)!, rows[i]!, host.gaps()));
   return {
     schedule,
     ledger,

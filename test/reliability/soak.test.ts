@@ -66,8 +66,12 @@ describe.skipIf(skip)("short soak under faults", () => {
     expect(result.ledger.map((r) => [r.board, r.duplicated])).toEqual(result.ledger.map((r) => [r.board, 0]));
   });
 
-  it("stores nothing the boards did not record", () => {
-    for (const row of result.ledger) expect(row.rows - row.duplicated + row.reportedLost, row.board).toBeLessThanOrEqual(row.recorded);
+  it("stores nothing the boards did not record, and its sample rows agree with its frames", () => {
+    for (const row of result.ledger) {
+      expect(row.unexpectedFrames, row.board).toBe(0);
+      expect(row.rows - row.duplicated, row.board).toBe(row.storedByFrame);
+      expect(row.storedByFrame + row.reportedLost + row.silentlyLost, row.board).toBe(row.recorded);
+    }
   });
 
   it("loses no sample silently: each is stored or covered by the board's gap message", () => {
