@@ -203,12 +203,17 @@ export function problemFromLine(text: string): RigProblem {
  * (the form editors and terminals jump to) of the key that is wrong.
  */
 export function formatProblems(problems: RigProblem[], file?: { name: string; text: string }): string[] {
-  if (file === undefined) return problems.map((p) => p.text);
+  if (file === undefined) return problems.map((p) => oneLine(p.text));
   const positions = jsonPositions(file.text);
   const located = problems.map((p) => ({ p, at: positionOf(positions, p.pointer) }));
   // In file order, so the lines read top to bottom beside the file.
   located.sort((a, b) => (a.at?.line ?? 0) - (b.at?.line ?? 0) || (a.at?.column ?? 0) - (b.at?.column ?? 0));
-  return located.map(({ p, at }) => (at === undefined ? `${file.name}: ${p.text}` : `${file.name}:${at.line}:${at.column}: ${p.text}`));
+  return located.map(({ p, at }) => (at === undefined ? `${file.name}: ${oneLine(p.text)}` : `${file.name}:${at.line}:${at.column}: ${oneLine(p.text)}`));
+}
+
+/** A problem stays on its one line whatever the keys and values it quotes hold: control characters are escaped. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** Rig-file notes for people: a "$comment" member anywhere is dropped before the file is checked. */

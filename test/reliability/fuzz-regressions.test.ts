@@ -29,6 +29,17 @@ describe("rig configuration loader on bad files", () => {
     expect(refusal('{\n  "rig": tru\n}').message).toMatch(/^rig configuration rig\.json:2:10 is not valid JSON: /);
   });
 
+  it("keeps each problem on one line when a key or value holds a newline", () => {
+    const rig = JSON.parse(defaultRig);
+    rig.board = "\n";
+    rig.channels[0]["mi\nn"] = 1;
+    const lines = refusal(JSON.stringify(rig, null, 2)).message.split("\n").slice(1);
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toMatch(/^ {2}rig\.json:\d+:\d+: \//);
+    expect(lines[0]).toBe('  rig.json:3:3: /board: "\\u000a" does not match the board being built (linux): set "board": "linux"');
+    expect(lines[1]).toMatch(/\/channels\/0\/mi\\u000an: unknown key "mi\\u000an": /);
+  });
+
   it("reads a file saved with a byte-order mark", () => {
     expect(parseRigConfig(`\ufeff${defaultRig}`, "rig.json", linux).rig).toBe("demo");
   });
