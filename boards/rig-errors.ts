@@ -69,11 +69,14 @@ function editDistance(a: string, b: string): number {
 export function nearestName(word: string, names: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
+  const limit = Math.max(1, Math.floor(word.length / 3));
   for (const name of names) {
+    // the distance is at least the difference in length: a name that far off is never the answer, and a long word costs nothing
+    if (Math.abs(word.length - name.length) > limit) continue;
     const distance = editDistance(word.toLowerCase(), name.toLowerCase());
     if (distance < bestDistance) [best, bestDistance] = [name, distance];
   }
-  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+  return bestDistance <= limit ? best : undefined;
 }
 
 function valueAt(root: unknown, pointer: string): unknown {

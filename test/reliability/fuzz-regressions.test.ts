@@ -40,6 +40,10 @@ describe("rig configuration loader on bad files", () => {
     expect(lines[1]).toMatch(/\/channels\/0\/mi\\u000an: unknown key "mi\\u000an": /);
   });
 
+  it("names a 40,000-character unknown key and the keys allowed (the campaign times it: 1.2 s before, when every known name was compared letter by letter)", () => {
+    expect(refusal(defaultRig.replace("{", `{"${"k".repeat(40_000)}": 1,`)).message).toMatch(/unknown key "k+": remove it \(allowed here: /);
+  });
+
   it("reads a file saved with a byte-order mark", () => {
     expect(parseRigConfig(`\ufeff${defaultRig}`, "rig.json", linux).rig).toBe("demo");
   });
