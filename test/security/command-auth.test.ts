@@ -7,8 +7,7 @@ import type { Messages } from "../../protocol/decode/message.ts";
 import type { Command } from "../../protocol/schema/command.ts";
 import { TAG_BYTES } from "../../protocol/wire/command.ts";
 import { simProfile } from "../../sim/board-profile.ts";
-import { KEY_FILE, writeStorageFile } from "../../sim/provision.ts";
-import { SimFlash } from "../../sim/runtime/flash.ts";
+import { KEY_FILE, provisionedFlash } from "../../sim/provision.ts";
 import { loadBoardProfile } from "../../boards/profile.ts";
 import { startBoard, syntheticRig, type BoardUnderTest } from "../firmware/support/board-rig.ts";
 
@@ -62,8 +61,7 @@ describe("authenticated commands on the board", () => {
     broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0 });
     const config = syntheticRig(broker.port, 2);
     const profile = simProfile(loadBoardProfile(config.board));
-    const flash = new SimFlash(profile.storageBytes, profile.flashPageBytes);
-    writeStorageFile(flash, KEY_FILE, new Uint8Array(key));
+    const flash = provisionedFlash(profile, { [KEY_FILE]: new Uint8Array(key) });
     b = await startBoard(config, broker.url, { flash });
     await b.runUntil(() => b.of("birth").length > 0, 30);
     sender = new CommandSender(async (topic, payload) => {
