@@ -2,17 +2,18 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import type { BrokerKind } from "./broker.ts";
 import { formatLedger, ledgerTotal } from "./ledger.ts";
 import { describeSchedule } from "./schedule.ts";
 import { runSoak } from "./soak.ts";
 
 /**
- * `npm run soak [-- --seed n --boards n --days d --intensity x --out dir]`: the long soak. Prints the
+ * `npm run soak [-- --seed n --boards n --days d --intensity x --broker kind --out dir]`: the long soak. Prints the
  * fault schedule, progress on stderr, then the ledger; exits 1 when a sample was lost silently or
  * stored twice. `--out` keeps the database, schedule and ledger; by default they go with the run.
  */
 
-const USAGE = "usage: npm run soak -- [--seed <n>] [--boards <n>] [--days <d>] [--intensity <x>] [--out <dir>]";
+const USAGE = "usage: npm run soak -- [--seed <n>] [--boards <n>] [--days <d>] [--intensity <x>] [--broker mosquitto|embedded] [--out <dir>]";
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     days: { type: "string", default: "7" },
     intensity: { type: "string", default: "1" },
     out: { type: "string" },
+    broker: { type: "string", default: "mosquitto" },
     help: { type: "boolean", default: false },
   },
 });
@@ -40,17 +42,23 @@ const seed = number("seed", values.seed, Number.isSafeInteger);
 const boards = number("boards", values.boards, (n) => Number.isInteger(n) && n >= 1 && n <= 64);
 const days = number("days", values.days, (n) => n > 0);
 const intensity = number("intensity", values.intensity, (n) => n > 0);
+if (values.broker !== "mosquitto" && values.broker !== "embedded") {
+  console.error(`--broker must be mosquitto (persistent sessions) or embedded (the in-process broker of cellrig start), got "${values.broker}"\n${USAGE}`);
+  process.exit(2);
+}
+const broker: BrokerKind = values.broker;
 const dir = values.out === undefined ? mkdtempSync(join(tmpdir(), "cellrig-soak-")) : resolve(values.out);
 mkdirSync(dir, { recursive: true });
 
 const duration_s = Math.round(days * 86_400);
-console.log(`soak: seed ${seed}, ${boards} boards, ${days} days of virtual time, intensity ${intensity}`);
+console.log(`soak: seed ${seed}, ${boards} boards, ${days} days of virtual time, intensity ${intensity}, ${broker} broker`);
 const result = await runSoak({
   seed,
   boards,
   duration_s,
   dir,
   intensity,
+  broker,
   log: (line) => console.error(line),
   onProgress: (p) =>
     console.error(
