@@ -51,8 +51,33 @@ export function rigTemplate(options: RigTemplateOptions): { config: RigConfig; t
   const raw = JSON.parse(readFileSync(join(options.rigsDir, `${options.preset}.json`), "utf8")) as RigConfig;
   const rig: RigConfig = { ...raw, board: options.board.id, broker: { ...raw.broker, ...options.broker } };
   if (options.board.transport === "wifi" && rig.wifi === undefined) rig.wifi = { ssid: "lab-network" };
+  rig.channels = onBoardChipSelects(rig.channels, options.board);
   const config = validateRigConfig(rig, options.board, `preset "${options.preset}" on board ${options.board.id}`);
   return { config, text: `${layout(commented(config), "")}\n` };
+}
+
+/**
+ * The preset's chip selects moved onto pins the board can drive: presets are written for one board,
+ * and a pin name such as D5 does not exist on an STM32 board. Pins the board has are kept.
+ */
+function onBoardChipSelects(channels: ChannelConfig[], board: BoardProfile): ChannelConfig[] {
+  const taken = new Set<string>(board.i2c.flatMap((b) => [b.scl, b.sda]).concat(board.spi.flatMap((b) => [b.sck, b.miso, b.mosi])));
+  for (const ch of channels) {
+    if ("pin" in ch) taken.add(ch.pin);
+    if (ch.sensor === "max31865" && board.gpio.includes(ch.cs)) taken.add(ch.cs);
+  }
+  const moved = new Map<string, string>();
+  return channels.map((ch) => {
+    if (ch.sensor !== "max31865" || board.gpio.includes(ch.cs)) return ch;
+    let pin = moved.get(ch.cs);
+    if (pin === undefined) {
+      pin = board.gpio.find((p) => !taken.has(p));
+      if (pin === undefined) return ch; // the rig check then says which chip select has no pin
+      taken.add(pin);
+      moved.set(ch.cs, pin);
+    }
+    return { ...ch, cs: pin };
+  });
 }
 
 function commented(config: RigConfig): object {

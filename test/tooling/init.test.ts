@@ -34,6 +34,10 @@ describe("cellrig init", () => {
         expect(typeof raw.broker.$comment).toBe("string");
         for (const ch of raw.channels) expect(ch.$comment.length).toBeGreaterThan(40);
         expect(raw.wifi === undefined).toBe(board.transport !== "wifi");
+        // Presets are written for linux pins; chip selects land on distinct pins this board can drive.
+        const cs = config.channels.flatMap((ch) => (ch.sensor === "max31865" ? [ch.cs] : []));
+        for (const pin of cs) expect(board.gpio).toContain(pin);
+        expect(new Set(cs).size).toBe(cs.length);
       }
     }
   });
