@@ -46,22 +46,25 @@ function columns(rows: number): Columns {
 }
 
 /**
- * Sample rows written straight into the vectors of one reused DuckDB data chunk and handed to the
- * appender a whole chunk at a time: converting each value to a DuckDB value object was most of the
- * cost of storing a sample, and a fresh chunk per 2048 rows cost a copy of its vectors. The
- * appender copies the chunk, so it can be refilled at once. Times go into the BIGINT column as two
- * 32-bit halves, which spares a BigInt per sample.
+ * Up to CHUNK_ROWS sample rows written straight into the vectors of a DuckDB data chunk, which is
+ * handed to the appender whole: converting each value to a DuckDB value object was most of the
+ * cost of storing a sample. The appender copies the chunk, so it can be refilled after. Times go
+ * into the BIGINT column as two 32-bit halves, which spares a BigInt per sample.
  */
 export class SampleChunk {
-  private readonly reused = columns(CHUNK_ROWS);
-  private rows = 0;
+  private readonly columns = columns(CHUNK_ROWS);
+  rows = 0;
+
+  get full(): boolean {
+    return this.rows === CHUNK_ROWS;
+  }
 
   /**
    * Appends rows [from, to) of one channel's arrays; returns the index after the last row taken,
-   * which is `to` unless the chunk filled up first (append it to the appender, then call again).
+   * which is `to` unless the chunk filled up first.
    */
   fill(stream: number, t_us: ArrayLike<number>, raw: ArrayLike<number>, value: ArrayLike<number>, from: number, to: number): number {
-    const c = this.reused;
+    const c = this.columns;
     const n = Math.min(to - from, CHUNK_ROWS - this.rows);
     const at = this.rows;
     // Whole numbers within ±2^53 (checkSamples): the low half is ToInt32, the high half the quotient.
@@ -77,29 +80,50 @@ export class SampleChunk {
     return from + n;
   }
 
-  get full(): boolean {
-    return this.rows === CHUNK_ROWS;
+  /** Appends rows [from, from + n) of `source`, which must fit. */
+  copyFrom(source: SampleChunk, from: number, n: number): void {
+    const to = this.columns;
+    const at = this.rows;
+    to.stream.set(source.columns.stream.subarray(from, from + n), at);
+    to.t_us.set(source.columns.t_us.subarray(from, from + n), at);
+    to.raw.set(source.columns.raw.subarray(from, from + n), at);
+    to.value.set(source.columns.value.subarray(from, from + n), at);
+    this.rows += n;
   }
 
   appendTo(appender: DuckDBAppender): void {
     if (this.rows === 0) return;
     const n = this.rows;
-    let target = this.reused;
-    // The last chunk of a batch is short; a chunk's row count is fixed once its vectors are read.
+    let target = this.columns;
+    // A short chunk (the last of a batch) is copied into one of its size: a chunk's row count is fixed once its vectors are read.
     if (n < CHUNK_ROWS) {
       target = columns(n);
-      target.stream.set(this.reused.stream.subarray(0, n));
-      target.t_us.set(this.reused.t_us.subarray(0, n));
-      target.raw.set(this.reused.raw.subarray(0, n));
-      target.value.set(this.reused.value.subarray(0, n));
+      target.stream.set(this.columns.stream.subarray(0, n));
+      target.t_us.set(this.columns.t_us.subarray(0, n));
+      target.raw.set(this.columns.raw.subarray(0, n));
+      target.value.set(this.columns.value.subarray(0, n));
     }
     for (let c = 0; c < SAMPLE_TYPES.length; c++) target.chunk.getColumnVector(c).flush();
     appender.appendDataChunk(target.chunk);
-    this.rows = 0;
+  }
+}
+
+/**
+ * Chunks kept for reuse. A batch's samples are copied into pooled chunks as its frames are written,
+ * so the decoded arrays die young instead of living until the commit, and the chunks themselves
+ * are allocated once.
+ */
+export class ChunkPool {
+  private readonly free: SampleChunk[] = [];
+
+  take(): SampleChunk {
+    const chunk = this.free.pop() ?? new SampleChunk();
+    chunk.rows = 0;
+    return chunk;
   }
 
-  clear(): void {
-    this.rows = 0;
+  give(chunks: readonly SampleChunk[]): void {
+    this.free.push(...chunks);
   }
 }
 

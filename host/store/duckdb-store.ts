@@ -7,7 +7,7 @@ import type { Data } from "../../protocol/schema/data.ts";
 import type { AlarmQuery, AlarmRecord, ExportQuery, ExportTable, History, HistoryQuery } from "../bridge/api-types.ts";
 import { exportTable } from "../export/export-table.ts";
 import { FrameBatch, type NewStream } from "./duckdb-batch.ts";
-import { SampleChunk } from "./duckdb-sample-chunk.ts";
+import { ChunkPool } from "./duckdb-sample-chunk.ts";
 import { CREATE_BATCH_TABLE, CREATE_TABLES, LEFTOVER_INCOMING_CHECK, MERGE_LEFTOVER_INCOMING, MIGRATE_OLD_LAYOUT, OLD_LAYOUT_CHECK } from "./duckdb-schema.ts";
 import { toAlarmRecord } from "./alarm-rows.ts";
 import { cborToJson } from "./json.ts";
@@ -48,9 +48,9 @@ export class DuckDbStore implements SampleStore {
   private readonly mergeAfterRows: number;
   private readonly queue = new SerialQueue();
   private db: Open | undefined;
-  private readonly chunk = new SampleChunk();
+  private readonly pool = new ChunkPool();
   /** Frames written since the last commit; writes only buffer, so they never wait for a commit. */
-  private batch = new FrameBatch();
+  private batch = new FrameBatch(this.pool);
   private readonly streamIds = new Map<string, number>();
   /** Stream ids handed out whose rows in `streams` are not committed yet; the next commit inserts them. */
   private readonly newStreams: NewStream[] = [];
@@ -317,7 +317,7 @@ export class DuckDbStore implements SampleStore {
 
   private takeBatch(): FrameBatch {
     const batch = this.batch;
-    this.batch = new FrameBatch();
+    this.batch = new FrameBatch(this.pool);
     return batch;
   }
 
@@ -325,7 +325,7 @@ export class DuckDbStore implements SampleStore {
     if (batch.size === 0) return;
     const { connection, samples, frames } = this.opened();
     const streams = this.newStreams.slice();
-    await batch.commit(connection, { frames, samples }, this.chunk, streams);
+    await batch.commit(connection, { frames, samples }, streams);
     // Kept for the next commit if this one failed: later batches may already use their ids.
     this.newStreams.splice(0, streams.length);
   }

@@ -59,7 +59,6 @@ export interface SampleStore {
   /** Every board's latest birth, so a restarted bridge can read frames that arrive before the retained births. */
   births(): Promise<StoredBirth[]>;
   writeBirth(rig: string, board: string, birth: Birth): Promise<void>;
-  /** The store may keep `samples`' arrays until the frame is committed: do not change them after the call. */
   writeFrame(rig: string, board: string, frame: Data, samples: ChannelSamples[]): Promise<void>;
   flush(): Promise<void>;
   close(): Promise<void>;

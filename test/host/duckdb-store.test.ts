@@ -73,6 +73,24 @@ describe("DuckDbStore", () => {
     expect(await store.samples({ board: "cell-07", channel: "t1" })).toHaveLength(1);
   });
 
+  it("stores only the new frames of a batch that repeats some stored ones, across data chunks", async () => {
+    // 1500 samples per frame: a frame's rows straddle DuckDB's 2048-row chunks.
+    const long = (seq: number): ChannelSamples[] => {
+      const t_us = Float64Array.from({ length: 1500 }, (_, k) => 1_754_000_000_000_000 + seq * 1_500_000 + k * 1000);
+      const raw = Int32Array.from(t_us, (_, k) => seq * 10_000 + k);
+      return [{ channel: "p1", t_us, raw, value: Float64Array.from(raw, (r) => r / 8) }];
+    };
+    for (const seq of [1, 2, 3]) await store.writeFrame("rig-A", "cell-07", frame(seq), long(seq));
+    await store.flush();
+    for (const seq of [2, 4, 3, 5]) await store.writeFrame("rig-A", "cell-07", frame(seq), long(seq));
+    const stored = await store.samples({ board: "cell-07", channel: "p1", limit: 100_000 });
+    const expected = [1, 2, 3, 4, 5].flatMap((seq) => {
+      const [channel] = long(seq);
+      return Array.from(channel!.t_us, (t_us, k) => ({ t_us, raw: channel!.raw[k]!, value: channel!.value[k]! }));
+    });
+    expect(stored).toEqual(expected);
+  });
+
   it("keeps data across close and reopen", async () => {
     await store.writeBirth("rig-A", "cell-07", birth);
     await store.writeFrame("rig-A", "cell-07", frame(43), channelSamples(43));
