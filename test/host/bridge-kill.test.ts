@@ -72,7 +72,8 @@ describe.skipIf(skip)("bridge killed during ingest", () => {
     bridge = undefined;
     store = new DuckDbStore({ path: join(dir, "kill.duckdb") });
     await store.open();
-  });
+    // Eleven bridge processes start one after another (about 100 s on an idle machine).
+  }, 300_000);
 
   afterAll(async () => {
     await bridge?.kill();
