@@ -30,8 +30,8 @@ interface Ladder {
   seconds: number;
 }
 
-const DUCKDB_LADDER: Ladder = { rates: [500_000, 750_000, 1_000_000, 1_250_000, 1_500_000, 1_750_000, 2_000_000, 2_500_000, 3_000_000], seconds: 8 };
-const POSTGRES_LADDER: Ladder = { rates: [25_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000], seconds: 6 };
+const DUCKDB_LADDER: Ladder = { rates: [250_000, 500_000, 750_000, 1_000_000, 1_250_000, 1_500_000, 1_750_000, 2_000_000, 2_500_000, 3_000_000], seconds: 8 };
+const POSTGRES_LADDER: Ladder = { rates: [10_000, 25_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000], seconds: 6 };
 
 interface Stream {
   brokerUrl: string;
