@@ -135,7 +135,8 @@ function reason(answer: Answer, method: string): string | undefined {
     return undefined;
   }
   if (typeof error !== "string" || error.length === 0) return undefined;
-  const words = error.split(/["(0-9;:/`]/)[0]!.replace(/\s+/g, " ").trim().slice(0, 48);
+  // quoted names and values vary from input to input; what is left says which rule refused
+  const words = error.replace(/"[^"]*"/g, "…").split(/[(0-9;:/`]/)[0]!.replace(/\s+/g, " ").trim().slice(0, 48);
   return `${answer.status} ${words}`;
 }
 
