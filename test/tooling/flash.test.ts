@@ -69,7 +69,7 @@ describe("cellrig flash to a simulated board's device port", () => {
     client.on("message", (topic, payload) => seen.push({ topic, payload }));
     await client.subscribeAsync("cellrig/v1/demo/flash-1/#", { qos: 1 });
     try {
-      const result = await cellrig(["flash", "--board", "linux", "--config", rigFile, "--port", port.url, "--timeout", "30"], { CELLRIG_BROKER_PASSWORD: "s3cret" });
+      const result = await cellrig(["flash", "--board", "linux", "--config", rigFile, "--port", port.url, "--timeout", "30", "--data", join(dir, "data")], { CELLRIG_BROKER_PASSWORD: "s3cret" });
       expect(result.stderr).toBe("");
       expect(result.code).toBe(0);
       const lines = result.stdout.trim().split("\n");
@@ -102,7 +102,7 @@ describe("cellrig flash to a simulated board's device port", () => {
   it("refuses a rig file that holds a password, before touching the board", async () => {
     const withPassword = join(dir, "rig-with-password.json");
     writeFileSync(withPassword, JSON.stringify({ ...rig, broker: { ...rig.broker, password: "in-the-file" } }));
-    const result = await cellrig(["flash", "--board", "linux", "--config", withPassword, "--port", port.url]);
+    const result = await cellrig(["flash", "--board", "linux", "--config", withPassword, "--port", port.url, "--data", join(dir, "data")]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("holds a broker password: remove it from the rig file and pass it in CELLRIG_BROKER_PASSWORD or a --secrets file");
   });
@@ -110,7 +110,7 @@ describe("cellrig flash to a simulated board's device port", () => {
   it("refuses a broker password without a user name, which MQTT cannot send, before touching the board", async () => {
     const anonymous = join(dir, "rig-anonymous.json");
     writeFileSync(anonymous, JSON.stringify({ ...rig, broker: { ...rig.broker, port: broker.port } }));
-    const result = await cellrig(["flash", "--board", "linux", "--config", anonymous, "--port", "tcp://127.0.0.1:1"], { CELLRIG_BROKER_PASSWORD: "s3cret" });
+    const result = await cellrig(["flash", "--board", "linux", "--config", anonymous, "--port", "tcp://127.0.0.1:1", "--data", join(dir, "data")], { CELLRIG_BROKER_PASSWORD: "s3cret" });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("a broker password was given but the rig configuration's broker has no username: add broker.username or drop the password");
   });
@@ -118,7 +118,7 @@ describe("cellrig flash to a simulated board's device port", () => {
   it("says which port did not answer", async () => {
     const closed = await startDevicePort({ clock, createBoard: (code, flash) => new SimBoard({ code, flash, profile: simProfile(linux), serial: "gone", clock }) });
     await closed.close();
-    const result = await cellrig(["flash", "--board", "linux", "--config", rigFile, "--port", closed.url]);
+    const result = await cellrig(["flash", "--board", "linux", "--config", rigFile, "--port", closed.url, "--data", join(dir, "data")]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`cannot connect to ${closed.url}`);
   });
