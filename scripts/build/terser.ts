@@ -1,11 +1,13 @@
 import { minify } from "terser";
+import { shortenMembers } from "./member-names.ts";
 import { shortenReferences } from "./short-references.ts";
 
 /**
  * Runs terser for Espruino. hoist_funs moves every function declaration to the top of its body,
  * which the interpreter needs because it does not hoist (TypeScript's ES5 classes call
  * `__extends(D, _super)` before `function D`). Without `minify` the output keeps its names and
- * layout for reading but is still hoisted. `privateNames` are class members renamed to short names.
+ * layout for reading but is still hoisted. `privateNames` are class members renamed to short names,
+ * the most used to the shortest (scripts/build/member-names.ts).
  *
  * Minified, the code first gets local names for `C.prototype` and `this` (scripts/build/short-references.ts),
  * and terser then makes two passes and gathers each function's `var`s into one declaration at its top
@@ -15,11 +17,10 @@ import { shortenReferences } from "./short-references.ts";
  */
 export async function terserForEspruino(code: string, minified: boolean, privateNames: string[] = []): Promise<string> {
   // Only names scripts/build/private-names.ts proved private are renamed, and only when minifying.
-  const properties = minified && privateNames.length > 0 ? { regex: new RegExp(`^(?:${privateNames.join("|")})$`) } : false;
-  const result = await minify(minified ? shortenReferences(code) : code, {
+  const result = await minify(minified ? shortenMembers(shortenReferences(code), privateNames) : code, {
     ecma: 5,
     compress: minified ? { hoist_funs: true, hoist_vars: true, passes: 2 } : { defaults: false, hoist_funs: true },
-    mangle: minified ? { properties } : false,
+    mangle: minified ? { properties: false } : false,
     format: { ascii_only: true, comments: false, beautify: !minified },
   });
   if (result.code === undefined) throw new Error("terser returned no code for the firmware bundle");
