@@ -188,7 +188,8 @@ function boot(): void {
   }, (config.health_s ? config.health_s : DEFAULT_HEALTH_s) * 1000);
 
   // the running state, reachable from the console (and from the simulator's JsVar estimate, which
-  // cannot see into closures): `cellrig.uplink.store.waiting()` and so on
+  // cannot see into closures) by these keys: `cellrig.header.seq` and so on (the members of the
+  // classes behind them have short names in a minified bundle)
   const state = { config: config, uplink: uplink, sampler: sampler, alarms: alarms, commands: commands, health: health, writer: writer, header: header, meta: meta };
   global["cellrig"] = state;
   uplink.start();

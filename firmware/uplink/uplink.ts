@@ -68,6 +68,7 @@ export class Uplink {
       ram_B: opts.ram_B,
       flashSegments: opts.flashSegments,
       window: STORE_WINDOW,
+      boot: opts.boot,
       link: {
         publish: function (kind, payload) {
           return link.send(kind, payload, true);

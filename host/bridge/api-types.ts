@@ -61,6 +61,11 @@ export interface FrameCounts {
   late: number;
   /** Resend or rebirth requests sent for gaps that outlived the reorder window. */
   recoveryRequests: number;
+  /**
+   * Frames the board reported lost in `gap` messages, over every boot of it the bridge has seen: a
+   * reset reports the frames it took from RAM from the next boot, under the old boot's id.
+   */
+  reported: number;
 }
 
 /** A raised alarm not yet cleared. `key` is `<channel>/<rule>`. */

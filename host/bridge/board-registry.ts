@@ -155,7 +155,8 @@ export class BoardRegistry {
   }
 
   private describe(state: BoardState): BoardStatus {
-    const stream = this.sequences?.stats().find((s) => s.board === state.board && s.boot === state.birth.boot);
+    const streams = this.sequences?.stats().filter((s) => s.board === state.board) ?? [];
+    const stream = streams.find((s) => s.boot === state.birth.boot);
     const status: BoardStatus = {
       rig: state.rig,
       board: state.board,
@@ -170,6 +171,7 @@ export class BoardRegistry {
         duplicated: stream?.duplicates ?? 0,
         late: stream?.late ?? 0,
         recoveryRequests: state.recoveryRequests,
+        reported: streams.reduce((sum, s) => sum + s.reported, 0),
       },
       alarms: [...state.alarms.values()].map((a) => ({ ...a })),
     };

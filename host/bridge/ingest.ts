@@ -157,14 +157,15 @@ function ingestAck(ctx: IngestContext, topic: Topic, payload: Uint8Array, reject
   ctx.emit({ type: "ack", rig: topic.rig, board: topic.board, ack: decoded.message });
 }
 
-/** Frames the board says it dropped will not come again: they are no gap to request. */
+/** Frames the board says it dropped are counted as reported lost, and will not come again: they are no gap to request. */
 function ingestGap(ctx: IngestContext, topic: Topic, payload: Uint8Array, reject: Reject): void {
   const decoded = decodeMessage("gap", payload);
   if (!decoded.ok) return reject(decoded.error);
   const gap = decoded.message;
   ctx.boards.seen(topic.board, nowOf(ctx));
-  if (ctx.reorder === undefined || gap.seq === undefined) return;
-  ctx.reorder.explained(topic.board, gap.b, gap.seq, gap.frames);
+  if (gap.seq === undefined) return;
+  ctx.sequences.report(topic.board, gap.b, gap.seq, gap.frames);
+  ctx.reorder?.explained(topic.board, gap.b, gap.seq, gap.frames);
 }
 
 function ingestDeath(ctx: IngestContext, topic: Topic, payload: Uint8Array, reject: Reject): void {

@@ -10,6 +10,8 @@ export interface SequenceStats {
   duplicates: number;
   /** Frames that arrived after a later one. */
   late: number;
+  /** Frames the board reported lost in `gap` messages, less those that arrived all the same. */
+  reported: number;
   /** Sequence number expected next. */
   next: number;
 }
@@ -57,19 +59,32 @@ export class SequenceTracker {
     return "after_gap";
   }
 
+  /**
+   * A `gap` message: the board says frames `seq` … `seq + frames − 1` of (board, boot) are lost. A
+   * `power` gap may name frames that reached the host before the board lost them from RAM (and
+   * numbers it never used): those seen recently are not counted.
+   */
+  report(board: string, boot: number, seq: number, frames: number): void {
+    const stream = this.streams.get(key(board, boot)) ?? this.create(board, boot, (seq + frames) % SEQ_MODULUS);
+    let seen = 0;
+    for (const s of stream.recent) if ((s - seq) >>> 0 < frames) seen++;
+    stream.reported += frames - seen;
+  }
+
   /** The sequence number expected next from (board, boot), if the stream is known. */
   next(board: string, boot: number): number | undefined {
     return this.streams.get(key(board, boot))?.next;
   }
 
   stats(): SequenceStats[] {
-    return [...this.streams.values()].map(({ board, boot, frames, missing, duplicates, late, next }) => ({
+    return [...this.streams.values()].map(({ board, boot, frames, missing, duplicates, late, reported, next }) => ({
       board,
       boot,
       frames,
       missing,
       duplicates,
       late,
+      reported,
       next,
     }));
   }
@@ -79,7 +94,7 @@ export class SequenceTracker {
       const oldest = this.streams.keys().next().value;
       if (oldest !== undefined) this.streams.delete(oldest);
     }
-    const stream: Stream = { board, boot, frames: 0, missing: 0, duplicates: 0, late: 0, next, recent: new Set(), recentOrder: [] };
+    const stream: Stream = { board, boot, frames: 0, missing: 0, duplicates: 0, late: 0, reported: 0, next, recent: new Set(), recentOrder: [] };
     this.streams.set(key(board, boot), stream);
     return stream;
   }

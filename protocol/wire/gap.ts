@@ -3,9 +3,13 @@
 import type { CborWriter } from "./cbor-writer.ts";
 import { PROTOCOL_VERSION } from "./data-frame.ts";
 
-/** Where the samples were lost. */
-export type GapReason = "sampler" | "outbox" | "storage";
-export const GAP_REASONS: GapReason[] = ["sampler", "outbox", "storage"];
+/**
+ * Where the samples were lost. `power`: the board lost power or reset, and the frames of that boot
+ * it may have recorded but had neither acknowledged by the broker nor saved in flash went with its
+ * RAM; the next boot reports them, under the old boot's id, with the samples count 0 (unknown).
+ */
+export type GapReason = "sampler" | "outbox" | "storage" | "power";
+export const GAP_REASONS: GapReason[] = ["sampler", "outbox", "storage", "power"];
 
 export interface GapMessage {
   boot: number;

@@ -97,6 +97,16 @@ describe("board registry through ingest", () => {
     await ingest(ctx, topic("data"), encode(makeData(birth, seq0 + 3)));
     expect(ctx.reorder!.due(now_ms + 999)).toEqual([]);
     expect(ctx.reorder!.due(now_ms + 1000)).toEqual([{ kind: "resend", board: "cell-07", boot: birth.boot, from: seq0 + 2, to: seq0 + 2 }]);
-    expect(ctx.boards.status("cell-07")!.frames).toMatchObject({ received: 3, duplicated: 0, late: 1 });
+    expect(ctx.boards.status("cell-07")!.frames).toMatchObject({ received: 3, duplicated: 0, late: 1, reported: 1 });
+  });
+
+  it("counts the frames a later boot reports its predecessor lost at a reset", async () => {
+    await ingest(ctx, topic("birth"), encode(birth));
+    await ingest(ctx, topic("data"), encode(makeData(birth, birth.seq)));
+    const next = { ...birth, boot: birth.boot + 1, seq: 0 };
+    await ingest(ctx, topic("birth"), encode(next));
+    // the frame that arrived and four that never did
+    await ingest(ctx, topic("gap"), encode({ b: birth.boot, v: 1, seq: birth.seq, from: 1, until: 2, frames: 5, reason: "power", samples: 0 }));
+    expect(ctx.boards.status("cell-07")!.frames).toMatchObject({ received: 0, reported: 4 });
   });
 });

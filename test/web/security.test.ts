@@ -14,7 +14,7 @@ const TOKEN = "0123456789abcdef-token";
 /** A bridge with one board that acknowledges every command, and an empty store: enough to exercise access rules. */
 function fakes() {
   const sent: { rig: string; board: string; command: CommandRequest }[] = [];
-  const status = { rig: "rig-a", board: "b1", online: true, boot: 7, boots: [7], firmware: { version: "1.2.3", build: "abc" }, profile: "linux", frames: { received: 0, lost: 0, duplicated: 0, late: 0, recoveryRequests: 0 }, alarms: [] } as BoardStatus;
+  const status = { rig: "rig-a", board: "b1", online: true, boot: 7, boots: [7], firmware: { version: "1.2.3", build: "abc" }, profile: "linux", frames: { received: 0, lost: 0, duplicated: 0, late: 0, recoveryRequests: 0, reported: 0 }, alarms: [] } as BoardStatus;
   const bridge = {
     addListener: () => () => {},
     boards: () => [],
