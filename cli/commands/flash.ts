@@ -8,7 +8,7 @@ import { connectEspruino, type EspruinoLink } from "../../host/tooling/espruino-
 import { CommandKeys } from "../../host/bridge/command-keys.ts";
 import { buildFirmware } from "../../scripts/build/bundle.ts";
 import { KEY_FILE } from "../../sim/provision.ts";
-import { parseFlags } from "../args.ts";
+import { LOGIN_FLAGS, LOGIN_USAGE, loginFromFlags, parseFlags } from "../args.ts";
 import { UsageError, type Command } from "../command.ts";
 
 const DEFAULT_BIRTH_TIMEOUT_s = 60;
@@ -32,6 +32,7 @@ export const flash: Command = {
   --data <dir>         data folder of the bridge (and gateway) that will command the board: the
                        board's command key is made in <dir>/keys unless it is there already, and
                        written to the board's Storage as ${KEY_FILE} (env CELLRIG_DATA, default ./data)
+${LOGIN_USAGE}
   --timeout <s>        how long to wait for the birth (default ${DEFAULT_BIRTH_TIMEOUT_s})
   --verbose            also print what the upload tools and the board say
 
@@ -47,6 +48,7 @@ Uploads with espruino-tools, offline (no module fetching; Bluetooth only for a B
       timeout: { type: "string" },
       data: { type: "string", default: process.env.CELLRIG_DATA ?? "./data" },
       verbose: { type: "boolean" },
+      ...LOGIN_FLAGS,
     });
     for (const flag of ["board", "config", "port"] as const) {
       if (values[flag] === undefined) throw new UsageError(`--${flag} is required`);
@@ -67,7 +69,7 @@ Uploads with espruino-tools, offline (no module fetching; Bluetooth only for a B
     const built = await buildFirmware({ board, config });
     step(`built ${built.bytes} bytes, hash ${built.hash}`);
 
-    const births = await watchBirths({ brokerUrl, rig: config.rig, ...(config.board_id === undefined ? {} : { board: config.board_id }), build: built.hash });
+    const births = await watchBirths({ brokerUrl, rig: config.rig, ...(config.board_id === undefined ? {} : { board: config.board_id }), build: built.hash, login: loginFromFlags(values) });
     try {
       step(`connecting to ${values.port}`);
       const link = await connectEspruino({ port: values.port!, ...(verbose === undefined ? {} : { log: verbose }) });

@@ -1,4 +1,5 @@
 import mqtt from "mqtt";
+import { loginOptions, type BrokerLogin } from "../broker/login.ts";
 import { decodeMessage } from "../../protocol/decode/message.ts";
 import type { Birth } from "../../protocol/schema/birth.ts";
 import { parseTopic } from "../../protocol/schema/topics.ts";
@@ -12,6 +13,8 @@ export interface BirthWatchOptions {
   board?: string;
   /** Only a birth from firmware of this build hash counts. */
   build: string;
+  /** The host's account and CA on a broker that asks for them. */
+  login?: BrokerLogin;
 }
 
 export interface BirthWatch {
@@ -29,7 +32,7 @@ const CONNECT_TIMEOUT_ms = 10_000;
  */
 export async function watchBirths(options: BirthWatchOptions): Promise<BirthWatch> {
   const filter = topic(options.rig, options.board ?? "+", "birth");
-  const client = mqtt.connect(options.brokerUrl, { protocolVersion: 4, reconnectPeriod: 1000, connectTimeout: CONNECT_TIMEOUT_ms, clean: true });
+  const client = mqtt.connect(options.brokerUrl, { protocolVersion: 4, reconnectPeriod: 1000, connectTimeout: CONNECT_TIMEOUT_ms, clean: true, ...loginOptions(options.login) });
   let lastConnectionError = "";
   client.on("error", (err) => (lastConnectionError = err.message));
   try {
