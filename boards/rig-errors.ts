@@ -223,7 +223,10 @@ function oneLine(text: string): string {
 export function withoutComments(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutComments);
   if (typeof value !== "object" || value === null) return value;
+  // Defined, not assigned: a "__proto__" key stays a key (and is refused as unknown) instead of becoming the prototype.
   const out: Record<string, unknown> = {};
-  for (const [key, member] of Object.entries(value)) if (key !== "$comment") out[key] = withoutComments(member);
+  for (const [key, member] of Object.entries(value)) {
+    if (key !== "$comment") Object.defineProperty(out, key, { value: withoutComments(member), enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }

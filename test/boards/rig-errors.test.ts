@@ -84,6 +84,11 @@ describe("rig-file mistakes", () => {
     ]);
   });
 
+  it("a __proto__ key is an unknown key, not the object's prototype", () => {
+    const rig = JSON.parse(JSON.stringify(defaultRig).replace('"rig":', '"__proto__": { "health_s": 5 }, "rig":'));
+    expect(mistakes(() => validateRigConfig(rig, linux))).toEqual([expect.stringMatching(/^\/__proto__: unknown key "__proto__": remove it/)]);
+  });
+
   it("a missing field and a missing sensor each say what to add", () => {
     const rig = structuredClone(defaultRig);
     delete rig.channels[0].range_V;
