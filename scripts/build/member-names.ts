@@ -1,12 +1,10 @@
-import { parse } from "acorn";
 import MagicString from "magic-string";
+import { parseEs5, walk, type Node } from "./es5-tree.ts";
 
 // Short names for the class members scripts/build/private-names.ts proved private, given by how
 // often each is used: the most used get one letter. terser's own property mangler names them in
 // the order it meets them, so a member used twenty times can get two letters while one used once
 // gets one; on the mdbt42q bundle ordering by use saves about 300 bytes.
-
-type Node = { type: string; start: number; end: number; [key: string]: unknown };
 
 const FIRST = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$";
 const NEXT = FIRST + "0123456789";
@@ -20,7 +18,7 @@ const RESERVED = new Set(["do", "if", "in", "of", "as", "is"]);
  * property; built-in members are all longer than the two letters these names reach.
  */
 export function shortenMembers(code: string, privateNames: string[]): string {
-  const program = parse(code, { ecmaVersion: 5 }) as unknown as Node;
+  const program = parseEs5(code);
   const wanted = new Set(privateNames);
   const uses = new Map<string, Node[]>();
   // every other property name the bundle could reach: members, object keys, strings (computed keys)
@@ -66,24 +64,4 @@ function nth(n: number): string {
     n = Math.floor(n / NEXT.length);
   }
   return name;
-}
-
-function walk(node: Node, visit: (n: Node) => void): void {
-  for (const key of Object.keys(node)) {
-    const value = node[key];
-    if (Array.isArray(value)) {
-      for (const child of value) {
-        if (!isNode(child)) continue;
-        visit(child);
-        walk(child, visit);
-      }
-    } else if (isNode(value)) {
-      visit(value);
-      walk(value, visit);
-    }
-  }
-}
-
-function isNode(value: unknown): value is Node {
-  return typeof value === "object" && value !== null && typeof (value as Node).type === "string";
 }

@@ -1,5 +1,5 @@
-import { parse } from "acorn";
 import MagicString from "magic-string";
+import { parseEs5, walk, type Node } from "./es5-tree.ts";
 
 // Two references TypeScript's ES5 output repeats and terser cannot shorten, because each is a
 // property access or a keyword rather than a name: `C.prototype` in front of every method of a class
@@ -11,8 +11,6 @@ const THIS_USES_WORTH_ALIAS = 4;
 const PROTOTYPE_ALIAS = "$proto";
 const THIS_ALIAS = "$this";
 
-type Node = { type: string; start: number; end: number; [key: string]: unknown };
-
 /**
  * Rewrites `code` (rollup's ES5 bundle, before terser) so that each class's methods are assigned
  * through one `var` holding its prototype, and each function that uses `this` often reaches it
@@ -20,7 +18,7 @@ type Node = { type: string; start: number; end: number; [key: string]: unknown }
  * replaced the prototype, and a function's `this` alias is its first statement.
  */
 export function shortenReferences(code: string): string {
-  const program = parse(code, { ecmaVersion: 5, ranges: false }) as unknown as Node;
+  const program = parseEs5(code);
   for (const name of [PROTOTYPE_ALIAS, THIS_ALIAS]) {
     if (code.includes(name)) throw new Error(`the bundle already uses the name prefix ${name}, which scripts/build/short-references.ts reserves for its aliases`);
   }
@@ -80,20 +78,4 @@ function aliasThis(body: Node[], out: MagicString, next: () => number): void {
   out.appendLeft(body[0].start, `var ${alias} = this;\n`);
   for (const use of uses) out.overwrite(use.start, use.end, alias);
   
-}
-
-/** Visits every node below `node`; `visit` returning false skips the node's children. */
-function walk(node: Node, visit: (n: Node) => boolean | void): void {
-  for (const key of Object.keys(node)) {
-    const value = node[key];
-    if (Array.isArray(value)) {
-      for (const child of value) if (isNode(child) && visit(child) !== false) walk(child, visit);
-    } else if (isNode(value) && visit(value) !== false) {
-      walk(value, visit);
-    }
-  }
-}
-
-function isNode(value: unknown): value is Node {
-  return typeof value === "object" && value !== null && typeof (value as Node).type === "string";
 }

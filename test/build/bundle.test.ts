@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import vm from "node:vm";
 import { parse } from "acorn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HASH_PLACEHOLDER } from "../../scripts/build/build-info.ts";
 import { buildFirmware, FirmwareBuildError, type BuiltBundle } from "../../scripts/build/bundle.ts";
 import { checkBundle } from "../../scripts/build/bundle-check.ts";
+import { printedBy } from "./printed.ts";
 
 const fixture = (path: string) => fileURLToPath(new URL(`fixtures/${path}`, import.meta.url));
 const board = { id: "bench-board", name: "Bench board", jsvars: 2950 };
@@ -16,12 +16,6 @@ const config = { rig: "cycler-7", gains: [0.1, 4.25, 1e-7] };
 
 /** What the fixture computes: each ScaledSensor reads gain × 2.5. */
 const expectedTotal = config.gains.reduce((sum, gain) => sum + gain * 2.5, 0);
-
-function run(code: string): string[] {
-  const printed: string[] = [];
-  vm.runInNewContext(code, { print: (...text: unknown[]) => printed.push(text.join(" ")) });
-  return printed;
-}
 
 describe("buildFirmware", () => {
   const outDir = mkdtempSync(join(tmpdir(), "cellrig-build-test-"));
@@ -62,7 +56,7 @@ describe("buildFirmware", () => {
   });
 
   it("runs: subclass fields, super calls, inherited statics, for...of and the embedded values", () => {
-    expect(run(built.code)).toEqual([`cycler-7 bench-board total=${expectedTotal} sensors made: 3 hash=${built.hash}`]);
+    expect(printedBy(built.code)).toEqual([`cycler-7 bench-board total=${expectedTotal} sensors made: 3 hash=${built.hash}`]);
   });
 
   it("writes the bundle where asked, creating folders", () => {
@@ -74,7 +68,7 @@ describe("buildFirmware", () => {
     const readable = await buildFirmware({ board, config, entry: fixture("app/main.ts"), minify: false });
     expect(readable.code).toContain("ScaledSensor");
     expect(readable.bytes).toBeGreaterThan(built.bytes);
-    expect(run(readable.code)).toEqual([`cycler-7 bench-board total=${expectedTotal} sensors made: 3 hash=${readable.hash}`]);
+    expect(printedBy(readable.code)).toEqual([`cycler-7 bench-board total=${expectedTotal} sensors made: 3 hash=${readable.hash}`]);
   });
 
   it("fails on a type error, naming the file and position", async () => {

@@ -1,5 +1,5 @@
-import vm from "node:vm";
 import { describe, expect, it } from "vitest";
+import { printedBy } from "./printed.ts";
 import { shortenMembers } from "../../scripts/build/member-names.ts";
 
 const CODE = `
@@ -12,12 +12,6 @@ var Ring = (function () {
 var r = new Ring(); r.b = 10;
 print(JSON.stringify([r.advance(), r.key()]));
 `;
-
-function run(code: string): string[] {
-  const printed: string[] = [];
-  vm.runInNewContext(code, { print: (text: string) => printed.push(text) });
-  return printed;
-}
 
 describe("shortenMembers", () => {
   it("gives the most used private member the shortest name, never one the code uses otherwise", () => {
@@ -34,6 +28,6 @@ describe("shortenMembers", () => {
   });
 
   it("changes nothing the program does", () => {
-    expect(run(shortenMembers(CODE, ["headIndex", "advance", "used"]))).toEqual(run(CODE));
+    expect(printedBy(shortenMembers(CODE, ["headIndex", "advance", "used"]))).toEqual(printedBy(CODE));
   });
 });

@@ -1,5 +1,5 @@
-import vm from "node:vm";
 import { describe, expect, it } from "vitest";
+import { printedBy } from "./printed.ts";
 import { checkBundle } from "../../scripts/build/bundle-check.ts";
 import { shortenReferences } from "../../scripts/build/short-references.ts";
 import { terserForEspruino } from "../../scripts/build/terser.ts";
@@ -27,12 +27,6 @@ var Named = (function (_super) {
 print(JSON.stringify([new Counter(3).twice(), new Named("n").label(), new Named("m").twice(), new Named("o").other(), Counter.zero().read()]));
 `;
 
-function run(code: string): string[] {
-  const printed: string[] = [];
-  vm.runInNewContext(code, { print: (text: string) => printed.push(text) });
-  return printed;
-}
-
 describe("shortenReferences", () => {
   it("aliases a class's prototype after __extends and a method's `this` used four times or more", () => {
     const out = shortenReferences(ES5_CLASSES);
@@ -45,13 +39,13 @@ describe("shortenReferences", () => {
   });
 
   it("leaves the behaviour as it was, `this` of nested functions included", () => {
-    expect(run(shortenReferences(ES5_CLASSES))).toEqual(run(ES5_CLASSES));
+    expect(printedBy(shortenReferences(ES5_CLASSES))).toEqual(printedBy(ES5_CLASSES));
   });
 
   it("minified through terser, still runs alike and passes the Espruino bundle check", async () => {
     const minified = await terserForEspruino(`(function () {${ES5_CLASSES}})();`, true);
     expect(checkBundle(minified)).toEqual([]);
-    expect(run(minified)).toEqual(run(ES5_CLASSES));
+    expect(printedBy(minified)).toEqual(printedBy(ES5_CLASSES));
     expect(minified).not.toContain(".prototype.add");
   });
 
