@@ -522,7 +522,7 @@ export class Store {
     const gaps = this.gaps;
     const last = gaps[gaps.length - 1];
     // the gap in flight is frozen: what it says has been sent
-    if (last !== undefined && !(this.gapId >= 0 && gaps.length === 1) && last.boot === meta.boot && ((last.seq + last.frames) >>> 0) === meta.seq) {
+    if (last !== undefined && !(this.gapId >= 0 && gaps.length === 1) && last.reason === "storage" && last.boot === meta.boot && ((last.seq + last.frames) >>> 0) === meta.seq) {
       last.frames++;
       last.samples += meta.samples;
       last.until_us = meta.last_us;
