@@ -121,7 +121,7 @@ describe("board → broker → bridge → DuckDB → web", () => {
     expect(stats.framesStored).toBe(4);
     expect(stats.samplesStored).toBe(4 * (P1_CODES.length + T1_CODES.length + S1_CODES.length));
     expect(stats.rejected).toEqual({ cbor: 1 });
-    expect(stats.sequences).toEqual([{ board: BOARD, boot: birth.boot, frames: 4, missing: 0, duplicates: 1, late: 0, next: 45 }]);
+    expect(stats.sequences).toEqual([{ board: BOARD, boot: birth.boot, frames: 4, missing: 0, duplicates: 1, late: 0, reported: 0, next: 45 }]);
     expect(bridge.rejections()[0]).toMatchObject({ topic: topic("data"), code: "cbor", bytes: 3, head_hex: "a16162" });
     expect(onSampleFrames).toEqual(SEQS);
   });
