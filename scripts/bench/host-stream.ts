@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Encoder } from "cbor-x";
 import mqtt, { type MqttClient } from "mqtt";
 import type { Birth } from "../../protocol/schema/birth.ts";
@@ -80,7 +81,9 @@ export class StreamProcess {
   }
 
   static async start(role: "boards" | "counter", brokerUrl: string): Promise<StreamProcess> {
-    const child = fork(fileURLToPath(import.meta.url), [role, brokerUrl], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    // tsx as this project has it, whatever the working directory.
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+    const child = fork(fileURLToPath(import.meta.url), [role, brokerUrl], { execArgv: ["--import", tsx], stdio: ["ignore", "inherit", "inherit", "ipc"] });
     const stream = new StreamProcess(child);
     await stream.next();
     return stream;
