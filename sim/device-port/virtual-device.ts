@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { BoardReboot, SimBoard } from "../runtime/board.ts";
+import { BUILT_IN_MODULES, type BoardReboot, type SimBoard } from "../runtime/board.ts";
 import { refuseBundle } from "../runtime/bundle-gate.ts";
 import { bytesToString } from "../runtime/bytes.ts";
 import type { VirtualClock } from "../runtime/clock.ts";
@@ -28,8 +28,6 @@ const BOOT_FILES = [".boot0", ".boot1", ".boot2", ".boot3"];
 const BOOT_CODE = ".bootcde";
 /** A saved program that runs even after reset(), instead of .bootcde. */
 const RESET_CODE = ".bootrst";
-/** The modules the simulated interpreter has built in; upload tools fetch any module not listed. */
-const BUILT_IN_MODULES = ["net", "Storage", "Wifi"];
 /** From E.reboot() or a watchdog reset to the program running again, as SimBoard allows. */
 const REBOOT_TIME_s = 1;
 

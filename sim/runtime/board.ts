@@ -23,6 +23,13 @@ import { Watchdog } from "./watchdog.ts";
 import { createWifiModule } from "./wifi.ts";
 
 /**
+ * The modules require() finds on the simulated interpreter, as process.env.MODULES names them to
+ * upload tools: a name missing there makes the tools fetch the module and prepend its loader.
+ */
+export const BUILT_IN_MODULES = ["net", "Storage", "Wifi", "crypto"] as const;
+type BuiltInModule = (typeof BUILT_IN_MODULES)[number];
+
+/**
  * One simulated board running the firmware bundle: a sandbox per boot, the Espruino API on the
  * shared virtual clock, flash and buses that survive reboots. Errors the firmware throws never reach
  * the host: they are printed as "Uncaught ...", logged in `errors` and emitted, and the board keeps
@@ -290,12 +297,13 @@ export class SimBoard extends EventEmitter<BoardEvents> {
       },
     };
     define("process", createProcess(host, processMeter, (usage, total) => this.noteMemory(boot, usage, total)));
-    define("require", createRequire(host, {
+    const modules: Record<BuiltInModule, () => object> = {
       net: () => createNetModule(host, this.network),
       Storage: () => createStorageModule(sandbox.realm, this.flash),
       Wifi: () => createWifiModule(host, this.network),
       crypto: () => createCryptoModule(sandbox.realm),
-    }, addFree));
+    };
+    define("require", createRequire(host, modules, addFree));
     for (const bus of this.i2cBuses.values()) define(bus.name, createI2CObject(host, bus));
     for (const bus of this.spiBuses.values()) define(bus.name, createSPIObject(host, bus));
     for (const value of sandbox.realm.builtins()) free.add(value);

@@ -200,6 +200,13 @@ describe("virtual device port: the real espruino CLI uploads a built bundle", ()
     }
   }
 
+  it("names every module the bundle requires as built in, so the tools add no module loader to it", async () => {
+    const required = [...readFileSync(bundlePath, "latin1").matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+    const env = port.device.board.evaluate("process.env") as Record<string, string>;
+    expect(required.length).toBeGreaterThan(0);
+    expect(env.MODULES!.split(",")).toEqual(expect.arrayContaining(required));
+  });
+
   it("to RAM: the board runs the bundle and publishes its birth and data", { timeout: 120_000 }, async () => {
     const { topics, birthHash, exit } = await uploadAndWatch([]);
     expect(exit).toBe(0);
