@@ -1,78 +1,47 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadBoardProfile } from "../../boards/profile.ts";
-import { startEmbeddedBroker, type EmbeddedBroker } from "../../host/broker/embedded.ts";
 import { CommandKeys } from "../../host/bridge/command-keys.ts";
 import { CommandSender, encodeCommand } from "../../host/bridge/command-sender.ts";
 import { decodeMessage, type Messages } from "../../protocol/decode/message.ts";
 import type { Command } from "../../protocol/schema/command.ts";
-import { simProfile } from "../../sim/board-profile.ts";
-import { Ads1115Twin } from "../../sim/chips/ads1115.ts";
-import { startDevicePort, type DevicePort } from "../../sim/device-port/device-port.ts";
 import { KEY_FILE } from "../../sim/provision.ts";
-import { SimBoard } from "../../sim/runtime/board.ts";
-import { VirtualClock, type RealtimeHandle } from "../../sim/runtime/clock.ts";
+import { cellrig } from "../support/cli.ts";
+import { startFlashBench, type FlashBench } from "../support/flash-bench.ts";
 
 // `cellrig flash` provisions a command key as it uploads: made in the data folder, written to the
 // board's Storage over the console as the configuration is, and in force once the board restarts.
 
-const CLI = new URL("../../bin/cellrig.js", import.meta.url).pathname;
-
-function cellrig(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
 describe("cellrig flash provisions the board's command key", () => {
-  let broker: EmbeddedBroker;
-  let port: DevicePort;
-  let realtime: RealtimeHandle;
-  const clock = new VirtualClock(Date.now() / 1000);
+  let bench: FlashBench;
   const dir = mkdtempSync(join(tmpdir(), "cellrig-flash-key-"));
   const data = join(dir, "data");
   const rig = JSON.parse(readFileSync(new URL("../../rigs/default.json", import.meta.url), "utf8"));
 
   beforeAll(async () => {
-    broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0 });
-    const profile = simProfile(loadBoardProfile("linux"));
-    port = await startDevicePort({
-      clock,
-      createBoard: (code, flash) => {
-        const board = new SimBoard({ code, flash, profile, serial: "key-1", clock });
-        board.i2c("I2C1").attach(new Ads1115Twin(0x48));
-        return board;
-      },
-    });
-    realtime = clock.runRealtime({ speed: 1 });
+    bench = await startFlashBench("key-1");
   });
 
   afterAll(async () => {
-    realtime?.stop();
-    await port?.close();
-    await broker?.close();
+    await bench?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it("keeps the key in <data>/keys, writes it to Storage, and the board then takes only signed commands", { timeout: 180_000 }, async () => {
     const rigFile = join(dir, "rig.json");
-    writeFileSync(rigFile, JSON.stringify({ ...rig, broker: { ...rig.broker, port: broker.port } }));
-    const result = await cellrig(["flash", "--board", "linux", "--config", rigFile, "--port", port.url, "--data", data, "--timeout", "30"]);
+    writeFileSync(rigFile, JSON.stringify({ ...rig, broker: { ...rig.broker, port: bench.broker.port } }));
+    const result = await cellrig(["flash", "--board", "linux", "--config", rigFile, "--port", bench.port.url, "--data", data, "--timeout", "30"]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const keyFile = join(data, "keys", "demo.key-1.key");
     expect(result.stdout).toContain(`command key ${keyFile}: goes to the board's Storage as ${KEY_FILE}; the bridge signs with it (cellrig bridge --keys ${data})`);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     const key = new CommandKeys(data).get("demo", "key-1")!;
-    expect(Buffer.from(port.device.storage.get(KEY_FILE)!.data).equals(key)).toBe(true);
+    expect(Buffer.from(bench.port.device.storage.get(KEY_FILE)!.data).equals(key)).toBe(true);
 
-    const client = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
+    const client = await mqtt.connectAsync(bench.broker.url, { protocolVersion: 4 });
     const acks: Messages["ack"][] = [];
     let birth: Messages["birth"] | undefined;
     client.on("message", (topic, payload) => {
@@ -93,7 +62,7 @@ describe("cellrig flash provisions the board's command key", () => {
       while (!acks.some((a) => a.id === 3) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(acks.find((a) => a.id === 3)).toMatchObject({ ok: false, code: "unsigned" });
       expect(await sender.send("demo", "key-1", { op: "set_rate", channel: "p1", rate_hz: 2 })).toMatchObject({ ok: true, code: "ok" });
-      expect(port.device.board.errors).toEqual([]);
+      expect(bench.port.device.board.errors).toEqual([]);
     } finally {
       sender.cancelAll("test over");
       await client.endAsync();

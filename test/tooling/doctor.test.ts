@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadBoardProfile } from "../../boards/profile.ts";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../host/broker/embedded.ts";
@@ -7,14 +6,9 @@ import { simProfile } from "../../sim/board-profile.ts";
 import { startDevicePort, type DevicePort } from "../../sim/device-port/device-port.ts";
 import { SimBoard } from "../../sim/runtime/board.ts";
 import { VirtualClock, type RealtimeHandle } from "../../sim/runtime/clock.ts";
+import { cellrig as runCellrig } from "../support/cli.ts";
 
-const CLI = new URL("../../bin/cellrig.js", import.meta.url).pathname;
-
-function cellrig(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 120_000, env: { ...process.env, CELLRIG_BROKER: "" } }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
-  });
-}
+const cellrig = (args: string[]) => runCellrig(args, { env: { CELLRIG_BROKER: "" } });
 
 describe("Node version against the package's engines", () => {
   it("compares numerically, part by part", () => {

@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -6,16 +5,9 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeFlashInterpreter } from "../../cli/commands/flash-interpreter.ts";
 import { loadNrfDeviceLib, PACKAGE, type NrfDevice, type NrfDeviceLib } from "../../host/tooling/nrf-device-lib.ts";
+import { cellrig as runCellrig } from "../support/cli.ts";
 
-const CLI = new URL("../../bin/cellrig.js", import.meta.url).pathname;
-
-function cellrig(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const cellrig = (args: string[], env: NodeJS.ProcessEnv) => runCellrig(args, { onlyEnv: env, timeout_ms: 60_000 });
 
 type Call = [name: string, ...args: unknown[]];
 

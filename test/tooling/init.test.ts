@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,17 +5,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadBoardProfile } from "../../boards/profile.ts";
 import { loadRigConfig } from "../../boards/rig-config.ts";
 import { rigPresets, rigTemplate } from "../../host/tooling/rig-template.ts";
+import { cellrig as runCellrig } from "../support/cli.ts";
 
-const CLI = new URL("../../bin/cellrig.js", import.meta.url).pathname;
 const RIGS = new URL("../../rigs", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "cellrig-init-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function cellrig(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: dir, timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
-  });
-}
+const cellrig = (args: string[]) => runCellrig(args, { cwd: dir, timeout_ms: 60_000 });
 
 describe("cellrig init", () => {
   it("every preset on every board it fits gives a file that loads as it is, with notes on each part", () => {
