@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeSamples } from "../../protocol/decode/block.ts";
 import { decodeMessage, type DecodableKind } from "../../protocol/decode/message.ts";
 import type { Birth } from "../../protocol/schema/birth.ts";
+import { GAP_REASONS } from "../../protocol/wire/gap.ts";
 import { bootTestBundle, type TestBundle } from "../support/firmware-harness.ts";
 
 const MAX_TIME_us = Number.MAX_SAFE_INTEGER;
@@ -145,7 +146,7 @@ describe("the rarer messages encoded on the board decode on the host", () => {
 
   it("gap", () => {
     const gapArb = fc.record({
-      boot: uint32, reason: fc.constantFrom("sampler" as const, "outbox" as const, "storage" as const),
+      boot: uint32, reason: fc.constantFrom(...GAP_REASONS),
       samples: fc.nat({ max: MAX_TIME_us }), frames: fc.oneof(fc.constant(0), uint32), seq: uint32, from_us: time, span_us: fc.nat(),
     });
     fc.assert(
