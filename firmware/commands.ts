@@ -3,7 +3,6 @@ import { CborWriter } from "../protocol/wire/cbor-writer.ts";
 import { writeValue } from "../protocol/wire/cbor-value.ts";
 import { PROTOCOL_VERSION } from "../protocol/wire/data-frame.ts";
 import type { CalibrationFields, Command } from "../protocol/wire/command.ts";
-import { commandGuard, type Guard } from "./auth.ts";
 
 /** What commands act on; each returns "" when done, or an error message naming what is wrong. */
 export interface CommandTarget {
@@ -32,19 +31,14 @@ export class Commands {
   private readonly sink: AckSink;
   private readonly writer = new CborWriter(320);
   private readonly boot: number;
-  private readonly guard: Guard;
 
-  constructor(target: CommandTarget, board: string, boot: number, sink: AckSink) {
+  constructor(target: CommandTarget, boot: number, sink: AckSink) {
     this.target = target;
     this.sink = sink;
     this.boot = boot;
-    this.guard = commandGuard(board, boot);
   }
 
   run(cmd: Command): void {
-    // a refused command is not carried out; its ack names the reason (docs/PROTOCOL.md "Command authentication")
-    const refused = this.guard(cmd);
-    if (refused) return this.reply(cmd.id, refused, "command not authenticated: " + refused);
     let problem: string;
     try {
       problem = this.apply(cmd);

@@ -175,7 +175,6 @@ function boot(): void {
         return saveConfig(config);
       },
     },
-    board,
     bootId,
     function (payload) {
       pushMessage(KIND_ACK, Math.round(getTime() * 1e6), payload);

@@ -5,6 +5,7 @@ import { writeValue } from "../../protocol/wire/cbor-value.ts";
 import { topic, type MessageKind } from "../../protocol/wire/topics.ts";
 import { PROTOCOL_VERSION } from "../../protocol/wire/data-frame.ts";
 import { MqttClient } from "./mqtt/client.ts";
+import { commandGuard } from "../auth.ts";
 import type { Link, LinkOptions } from "./link.ts";
 
 /** Publishes awaiting PUBACK at once: the store's records (firmware/uplink/uplink.ts), a gap and a birth. */
@@ -36,12 +37,17 @@ export function openLink(o: LinkOptions): Link {
     // a birth with its channels and health is the largest packet header the board sends
     txCapacity_B: 256,
   });
+  // Commands arrive through the broker, which is not trusted with the rig: each carries the tag
+  // (docs/PROTOCOL.md "Command authentication"). Serial boards' commands are checked by the gateway.
+  const guard = commandGuard(o.board, o.boot);
   client.subscribe(cmdTopic, 1);
   client.onMessage(function (name, payload) {
     if (name !== cmdTopic) return;
     const parsed = parseCommand(payload);
-    if (parsed.ok) o.command(parsed.command);
-    else o.refuse(parsed.id, parsed.code, parsed.message);
+    if (!parsed.ok) return o.refuse(parsed.id, parsed.code, parsed.message);
+    const refused = guard(parsed.command);
+    if (refused) o.refuse(parsed.command.id, refused, "command not authenticated: " + refused);
+    else o.command(parsed.command);
   });
   client.onState(function (state) {
     // the client forgets what was in flight when the link drops: the store publishes it again

@@ -1,6 +1,7 @@
 import build from "cellrig:build";
 import { FRAME_ALIVE, FRAME_CMD, FRAME_DELIVERED, FRAME_HELLO, decodeFrame, encodeFrame, frameId } from "../../protocol/wire/serial-frame.ts";
 import type { Link, LinkOptions } from "./link.ts";
+import type { Command } from "../../protocol/wire/command.ts";
 
 // Framed messages to a gateway over the board's serial port (docs/PROTOCOL.md "Serial transport"):
 // Bluetooth LE UART on ble-uart boards, USB on usb-serial ones. The console moves to a loopback so
@@ -45,7 +46,19 @@ export function openLink(o: LinkOptions): Link {
       moved_s = heard_s;
       o.acked(frameId(body));
     }
-    if (type === FRAME_CMD) o.command(JSON.parse(E.toString(body.subarray(3))));
+    if (type === FRAME_CMD) command(E.toString(body.subarray(3)));
+  }
+  // The gateway has checked the command as the MQTT link would (host/gateway); a frame with a good
+  // CRC that is not such a command comes from a faulty gateway and is refused, not thrown on.
+  function command(text: string): void {
+    let cmd: Command | undefined;
+    try {
+      cmd = JSON.parse(text);
+    } catch (e) {
+      // refused below
+    }
+    if (cmd && typeof cmd.id === "number" && typeof cmd.op === "string") o.command(cmd);
+    else o.refuse(cmd && typeof cmd.id === "number" ? cmd.id : -1, "cbor", "command frame is not a checked command: " + text.substr(0, 40));
   }
 
   return {

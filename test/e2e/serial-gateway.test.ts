@@ -7,6 +7,7 @@ import { Gateway } from "../../host/gateway/gateway.ts";
 import { decodeMessage, type Messages } from "../../protocol/decode/message.ts";
 import { CborWriter } from "../../protocol/wire/cbor-writer.ts";
 import { writeValue } from "../../protocol/wire/cbor-value.ts";
+import { FRAME_CMD } from "../../protocol/wire/serial-frame.ts";
 import { buildFirmware } from "../../scripts/build/bundle.ts";
 import { simProfile } from "../../sim/board-profile.ts";
 import { Ads1115Twin } from "../../sim/chips/ads1115.ts";
@@ -74,9 +75,7 @@ describe("an MDBT42Q board through the serial gateway", () => {
       if (decoded.ok) received.push({ kind, message: decoded.message });
       else invalid.push(`${kind}: ${decoded.error.code}: ${decoded.error.message}`);
     });
-    // ignoreStorage: the MDBT42Q bundle is still larger than the room its Storage leaves beside the
-    // store (docs/benchmarks.md); it runs all the same, which is what this test is about
-    const { code } = await buildFirmware({ board: profile, config, ignoreStorage: true });
+    const { code } = await buildFirmware({ board: profile, config });
     board = new SimBoard({ code, profile: simProfile(profile), serial: "mdbt-1", clock });
     for (const ch of config.channels) if (ch.sensor === "ads1115") board.i2c(ch.bus).attach(new Ads1115Twin(ch.address));
     board.boot();
@@ -141,5 +140,17 @@ describe("an MDBT42Q board through the serial gateway", () => {
     expect(acks.find((a) => a.id === 41)).toMatchObject({ ok: true, code: "ok" });
     expect(acks.find((a) => a.id === 42)).toMatchObject({ ok: false, code: "unknown_op" });
     expect(of("birth").at(-1)!.channels[0]!.rate_hz).toBe(20);
+  });
+
+  it("refuses a command frame that is not a checked command, as from a faulty gateway, and keeps running", async () => {
+    // the gateway sends only commands it has checked; these frames have a good CRC and bad contents
+    gateway["send"](FRAME_CMD, 0, new Uint8Array(Buffer.from('{"v":1,"id":', "latin1")));
+    gateway["send"](FRAME_CMD, 0, new Uint8Array(Buffer.from('{"id":43}', "latin1")));
+    gateway["send"](FRAME_CMD, 0, new Uint8Array(Buffer.from("null", "latin1")));
+    await run(3);
+    const refused = of("ack").filter((a) => a.code === "cbor");
+    expect(refused.map((a) => a.id)).toEqual([undefined, 43, undefined]);
+    expect(refused[0]!.message).toContain('command frame is not a checked command: {"v":1,"id":');
+    expect(board.errors).toEqual([]);
   });
 });
