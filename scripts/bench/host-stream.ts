@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Encoder } from "cbor-x";
 import mqtt, { type MqttClient } from "mqtt";
 import type { Birth } from "../../protocol/schema/birth.ts";
-import { deltaEncode } from "../../test/protocol/decode-fixtures.ts";
+import { deltaEncode } from "../fixtures/messages.ts";
 
 /**
  * The live stream of the host benchmark, run outside the benchmark's own process so that neither

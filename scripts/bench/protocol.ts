@@ -1,7 +1,7 @@
 import { Decoder, type Options } from "cbor-x";
 import { decodeMessage } from "../../protocol/decode/message.ts";
 import type { Birth } from "../../protocol/schema/birth.ts";
-import { bootTestBundle } from "../../test/support/firmware-harness.ts";
+import { bootTestBundle } from "../fixtures/board-entry.ts";
 import { compared, type Benchmark, type Figure } from "./figure.ts";
 
 // Wire efficiency and host decode speed of protocol v1, on payloads the firmware's encoder writes
@@ -79,7 +79,7 @@ export const protocolBenchmark: Benchmark = {
   name: "protocol",
   async run(progress) {
     progress("building the encoder bundle and booting it on a simulated board");
-    const board = await bootTestBundle("test/protocol/fixtures/messages-entry.ts");
+    const board = await bootTestBundle("scripts/fixtures/entries/messages.ts");
     const frames: Uint8Array[] = [];
     let state = 12345;
     const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);

@@ -7,7 +7,7 @@ import { DuckDbStore } from "../../host/store/duckdb-store.ts";
 import { startBridgeProcess, type BridgeProcess } from "./bridge-process.ts";
 import { boardId, expectedSamples, knownBirth, knownFrame, topicOf } from "./known-frames.ts";
 import { mosquittoMissing, skipWithout, startMosquitto, type Service } from "./services.ts";
-import { encode } from "../protocol/decode-fixtures.ts";
+import { encode } from "../../scripts/fixtures/messages.ts";
 
 // A bridge killed with SIGKILL at random moments while boards publish, ten times, then restarted:
 // every published sample must be stored exactly once. The broker keeps the bridge's session and

@@ -5,7 +5,7 @@ import { DuckDbStore } from "../../host/store/duckdb-store.ts";
 import { writeAck } from "../../protocol/wire/ack.ts";
 import { CborWriter } from "../../protocol/wire/cbor-writer.ts";
 import { parseCommand, type Command } from "../../protocol/wire/command.ts";
-import { encode } from "../protocol/decode-fixtures.ts";
+import { encode } from "../../scripts/fixtures/messages.ts";
 import { code, expectedSamples, frameTime_us, knownBirth, SAMPLES_PER_BLOCK, topicOf } from "./known-frames.ts";
 import { mosquittoMissing, skipWithout, startMosquitto, type Service } from "./services.ts";
 

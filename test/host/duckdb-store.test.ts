@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DuckDbStore } from "../../host/store/duckdb-store.ts";
 import type { ChannelSamples } from "../../host/store/store.ts";
 import type { Data } from "../../protocol/schema/data.ts";
-import { makeBirth } from "../protocol/decode-fixtures.ts";
+import { makeBirth } from "../../scripts/fixtures/messages.ts";
 
 const birth = makeBirth();
 const frame = (seq: number): Data => ({ b: birth.boot, c: [], p: birth.tick_us, s: seq, t: 1_754_000_001_000_000 + seq * 1000, v: 1 });

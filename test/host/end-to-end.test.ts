@@ -9,7 +9,7 @@ import type { LiveSamples } from "../../host/bridge/events.ts";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../host/broker/embedded.ts";
 import { DuckDbStore } from "../../host/store/duckdb-store.ts";
 import { startWebServer, type WebServer } from "../../host/web/server.ts";
-import { deltaEncode, encode, makeBirth, P1_CODES, S1_CODES, T1_CODES } from "../protocol/decode-fixtures.ts";
+import { deltaEncode, encode, makeBirth, P1_CODES, S1_CODES, T1_CODES } from "../../scripts/fixtures/messages.ts";
 
 const RIG = "rig-A";
 const BOARD = "cell-07";

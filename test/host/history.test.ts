@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { DuckDbStore } from "../../host/store/duckdb-store.ts";
 import { PostgresStore } from "../../host/store/postgres-store.ts";
 import type { SampleStore } from "../../host/store/store.ts";
-import { makeBirth } from "../protocol/decode-fixtures.ts";
+import { makeBirth } from "../../scripts/fixtures/messages.ts";
 import { postgresMissing, startPostgres, type Service } from "./services.ts";
 
 const birth = makeBirth();

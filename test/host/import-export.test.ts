@@ -8,7 +8,7 @@ import { writeExport } from "../../host/export/write-export.ts";
 import { importBdf } from "../../host/import/import-bdf.ts";
 import { DuckDbStore } from "../../host/store/duckdb-store.ts";
 import type { Data } from "../../protocol/schema/data.ts";
-import { makeBirth } from "../protocol/decode-fixtures.ts";
+import { makeBirth } from "../../scripts/fixtures/messages.ts";
 import { SINTEF_NEWARE } from "./bdf/paths.ts";
 
 const START_us = 1_729_670_400_000_000;

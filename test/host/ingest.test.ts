@@ -5,7 +5,7 @@ import { ingest, type IngestContext } from "../../host/bridge/ingest.ts";
 import { Quarantine } from "../../host/bridge/quarantine.ts";
 import { SequenceTracker } from "../../host/bridge/sequence-tracker.ts";
 import { DuckDbStore } from "../../host/store/duckdb-store.ts";
-import { encode, makeBirth, makeData } from "../protocol/decode-fixtures.ts";
+import { encode, makeBirth, makeData } from "../../scripts/fixtures/messages.ts";
 
 const birth = makeBirth();
 const topic = (kind: string, board = "cell-07") => `cellrig/v1/rig-A/${board}/${kind}`;

@@ -1,5 +1,5 @@
 import type { Birth } from "../../protocol/schema/birth.ts";
-import { encode } from "../protocol/decode-fixtures.ts";
+import { encode } from "../../scripts/fixtures/messages.ts";
 
 /** Small frames whose every sample is predictable, for counting what a bridge stored. */
 

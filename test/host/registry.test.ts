@@ -6,7 +6,7 @@ import { Quarantine } from "../../host/bridge/quarantine.ts";
 import { ReorderWindow } from "../../host/bridge/reorder-window.ts";
 import { SequenceTracker } from "../../host/bridge/sequence-tracker.ts";
 import { DuckDbStore } from "../../host/store/duckdb-store.ts";
-import { encode, makeBirth, makeData } from "../protocol/decode-fixtures.ts";
+import { encode, makeBirth, makeData } from "../../scripts/fixtures/messages.ts";
 
 const birth = makeBirth();
 const topic = (kind: string) => `cellrig/v1/rig-A/cell-07/${kind}`;

@@ -2,7 +2,7 @@ import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBridge, type Bridge } from "../../host/bridge/bridge.ts";
 import { PostgresStore } from "../../host/store/postgres-store.ts";
-import { encode } from "../protocol/decode-fixtures.ts";
+import { encode } from "../../scripts/fixtures/messages.ts";
 import { boardId, expectedSamples, knownBirth, knownFrame, topicOf } from "./known-frames.ts";
 import { mosquittoMissing, postgresMissing, skipWithout, startMosquitto, startPostgres, type Service } from "./services.ts";
 

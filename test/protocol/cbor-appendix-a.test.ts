@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootTestBundle, type TestBundle } from "../support/firmware-harness.ts";
+import { bootTestBundle, type TestBundle } from "../../scripts/fixtures/board-entry.ts";
 
 interface Example {
   hex: string;

@@ -12,7 +12,7 @@ import { parseCommand } from "../../protocol/wire/command.ts";
 import { writeDataFrame } from "../../protocol/wire/data-frame.ts";
 import { writeGap } from "../../protocol/wire/gap.ts";
 import { writeHealth } from "../../protocol/wire/health.ts";
-import { makeBirth } from "./decode-fixtures.ts";
+import { makeBirth } from "../../scripts/fixtures/messages.ts";
 
 const DECODE_CODES = new Set([
   "too_large", "cbor", "too_deep", "schema", "bad_block", "channel_count", "unknown_boot", "implausible",

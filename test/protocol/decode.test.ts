@@ -5,7 +5,7 @@ import { decodeMessage, MAX_PAYLOAD_BYTES } from "../../protocol/decode/message.
 import { toPhysical } from "../../protocol/decode/physical.ts";
 import { sampleTimes_us } from "../../protocol/decode/sample-times.ts";
 import { formTopic, parseTopic } from "../../protocol/schema/topics.ts";
-import { deltaEncode, encode, makeBirth, makeData, P1_CODES, S1_CODES, T1_CODES } from "./decode-fixtures.ts";
+import { deltaEncode, encode, makeBirth, makeData, P1_CODES, S1_CODES, T1_CODES } from "../../scripts/fixtures/messages.ts";
 
 function errorOf(result: { ok: boolean; error?: { code: string; message: string; path?: string } }) {
   expect(result.ok).toBe(false);

@@ -9,7 +9,7 @@ import { decodeSamples } from "../../protocol/decode/block.ts";
 import { decodeMessage, type DecodableKind } from "../../protocol/decode/message.ts";
 import type { Birth } from "../../protocol/schema/birth.ts";
 import { GAP_REASONS } from "../../protocol/wire/gap.ts";
-import { bootTestBundle, type TestBundle } from "../support/firmware-harness.ts";
+import { bootTestBundle, type TestBundle } from "../../scripts/fixtures/board-entry.ts";
 
 const MAX_TIME_us = Number.MAX_SAFE_INTEGER;
 const MAX_UINT32 = 4294967295;
@@ -18,7 +18,7 @@ const plain = new Decoder({ useRecords: false, mapsAsObjects: true, int64AsNumbe
 
 let board: TestBundle;
 beforeAll(async () => {
-  board = await bootTestBundle("test/protocol/fixtures/messages-entry.ts");
+  board = await bootTestBundle("scripts/fixtures/entries/messages.ts");
 });
 afterAll(() => board?.close());
 

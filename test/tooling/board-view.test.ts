@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { applyMessage, emptyView, formatValue, renderView } from "../../host/tooling/board-view.ts";
-import { encode, makeBirth, makeData, P1_CODES, S1_CODES, T1_CODES } from "../protocol/decode-fixtures.ts";
+import { encode, makeBirth, makeData, P1_CODES, S1_CODES, T1_CODES } from "../../scripts/fixtures/messages.ts";
 
 const birth = makeBirth();
 const at = (kind: string) => `cellrig/v1/${birth.rig}/${birth.board}/${kind}`;

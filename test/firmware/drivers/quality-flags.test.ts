@@ -6,7 +6,7 @@ import { Abp2Twin } from "../../../sim/chips/abp2.ts";
 import { Ads1115Twin } from "../../../sim/chips/ads1115.ts";
 import { Ina226Twin } from "../../../sim/chips/ina226.ts";
 import { PsdTwin } from "../../../sim/chips/photodiodes.ts";
-import { bootTestBundle, type TestBundle } from "../../support/firmware-harness.ts";
+import { bootTestBundle, type TestBundle } from "../../../scripts/fixtures/board-entry.ts";
 import { channel } from "./sources.ts";
 
 const PSD = { sensor: "psd", bus: "I2C1", address: 0x49, range_V: 4.096, group: "beam1", transimpedance_ohm: 1e5, min_sum_V: 0.2, active_length_m: 0.01, rate_hz: 10 };

@@ -1,4 +1,4 @@
-import { bootTestBundle, type TestBundle } from "../../support/firmware-harness.ts";
+import { bootTestBundle, type TestBundle } from "../../../scripts/fixtures/board-entry.ts";
 
 /** The driver test entry booted on a board, with helpers that read channels as the sampler does. */
 export interface DriverBench {
