@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { Quarantine } from "../../host/bridge/quarantine.ts";
 import { decodeMessage, DECODABLE_KINDS, type DecodableKind, type DecodeContext } from "../../protocol/decode/message.ts";
 import type { Birth } from "../../protocol/schema/birth.ts";
-import { encode, makeBirth, makeData } from "../../test/protocol/decode-fixtures.ts";
+import { encode, makeBirth, makeData } from "../fixtures/messages.ts";
 import { examples } from "../docs/protocol-examples.ts";
 import { editTree, sampled, spliceBytes, spliceEdit, valueEdit } from "./generate.ts";
 import { hexOf, retimed, settledHeap_B, Tally, type SurfaceReport } from "./tally.ts";
