@@ -210,6 +210,9 @@ export class Store {
       }
     }
     const inFlash = new Uint8Array(span <= MARK_SPAN_MAX ? span : 0);
+    // One past the newest frame of that boot in flash from lo on: the frame it was filling when the
+    // power went, which no mark covers while the link was down.
+    let top = 0;
 
     // The segments a previous boot left: their records are checked, delivered or torn ones dropped.
     const names = storage.list(/^cellrig\.q\d+$/);
@@ -232,7 +235,10 @@ export class Store {
         if (end > SEGMENT_BYTES || self.scratchView.getUint32(CRC_OFFSET, true) !== self.crcOf(self.segCount - 1, off, len)) break;
         if (self.scratch[STATE_OFFSET] === STATE_PENDING) pendingHere++;
         const k = (self.scratchView.getUint32(SEQ_OFFSET, true) - lo) >>> 0;
-        if (self.scratch[KIND_OFFSET] === KIND_DATA && self.scratchView.getUint32(BOOT_OFFSET, true) === markBoot && k < inFlash.length) inFlash[k] = 1;
+        if (self.scratch[KIND_OFFSET] === KIND_DATA && self.scratchView.getUint32(BOOT_OFFSET, true) === markBoot && k < 0x80000000) {
+          if (k < inFlash.length) inFlash[k] = 1;
+          if (k >= top) top = k + 1;
+        }
         off = end;
       }
       self.segPending[s] = pendingHere;
@@ -258,8 +264,13 @@ export class Store {
       self.gaps.push({ boot: markBoot, reason: "power", seq: (lo + k) >>> 0, frames: end - k, samples: 0, from_us: from_s * 1e6, until_us: until_us });
       k = end;
     }
-    if (span > 0) self.saveGaps();
+    if (markBoot >= 0 && top >= span) self.gaps.push({ boot: markBoot, reason: "power", seq: (lo + top) >>> 0, frames: 1, samples: 0, from_us: from_s * 1e6, until_us: until_us });
+    if (markBoot >= 0) self.saveGaps();
     storage.erase(MARK_FILE);
+    // This boot's first mark, before any frame: a power loss before the link ever comes up still
+    // leaves the frame being filled reported.
+    self.mark(0, 0, getTime() * 1e6);
+    self.marked = false;
   }
 
   /** Records waiting for delivery, RAM and flash. */
@@ -280,7 +291,8 @@ export class Store {
   push(meta: RecordMeta, payload: Uint8Array): void {
     if (meta.kind === KIND_DATA) {
       this.nextSeq = (meta.seq + 1) >>> 0;
-      if (this.linkUp && (!this.marked || ((meta.seq - this.markHi) | 0) >= 0)) this.mark(meta.seq, MARK_EVERY, meta.first_us);
+      // the reserve always covers the next frame too: it is being filled and lost with the power
+      if (this.linkUp && (!this.marked || ((meta.seq + 1 - this.markHi) | 0) >= 0)) this.mark(meta.seq, MARK_EVERY, meta.first_us);
     }
     if (this.linkUp) {
       if (!this.ringAppend(meta, payload)) {

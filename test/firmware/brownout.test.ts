@@ -95,3 +95,49 @@ describe("a brown-out with frames in RAM and in flash", () => {
     expect(b.board.errors).toEqual([]);
   }, 120_000);
 });
+
+describe("a brown-out while the link is down, and one before it ever came up", () => {
+  let broker: EmbeddedBroker;
+  let b: BoardUnderTest;
+  const boots: { boot: number; lastSeq: number }[] = [];
+
+  function note(): void {
+    boots.push({ boot: b.board.evaluate("cellrig.header.boot") as number, lastSeq: b.board.evaluate("cellrig.header.seq") as number });
+  }
+
+  beforeAll(async () => {
+    broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0 });
+    b = await startBoard(syntheticRig(broker.port, 2), broker.url);
+    await b.run(10);
+    b.network.setReachable(false);
+    await b.run(20.5, false);
+    note();
+    b.board.brownOut(2);
+    // the next boot never reaches the broker before its own power loss
+    await b.run(15.5, false);
+    note();
+    b.board.brownOut(2);
+    await b.run(5, false);
+    b.network.setReachable(true);
+    await b.runUntil(() => b.of("gap").filter((g) => g.reason === "power").length >= 2 && b.data().some((d) => !boots.some((o) => o.boot === d.b) && d.s >= 5), 120);
+  }, 180_000);
+
+  afterAll(async () => {
+    await b?.close();
+    await broker?.close();
+  });
+
+  it("every frame of both lost boots, the one each was filling included, was delivered or lies in a reported gap", () => {
+    expect(b.board.errors).toEqual([]);
+    for (const { boot, lastSeq } of boots) {
+      const delivered = new Set(b.data().filter((d) => d.b === boot).map((d) => d.s));
+      const gaps = b.of("gap").filter((g) => g.b === boot && g.reason === "power");
+      const inGap = (s: number) => gaps.some((g) => g.seq !== undefined && ((s - g.seq) >>> 0) < g.frames);
+      const silent: number[] = [];
+      // lastSeq + 1 was being filled when the power went: its samples were taken
+      for (let s = 0; s <= lastSeq + 1; s++) if (!delivered.has(s) && !inGap(s)) silent.push(s);
+      expect({ boot, silent }).toEqual({ boot, silent: [] });
+      expect(inGap(lastSeq + 1)).toBe(true);
+    }
+  });
+});

@@ -98,6 +98,7 @@ describe("a reboot in the middle of an outage", () => {
     expect(second.map((f) => f.s)).toEqual(second.map((_, i) => i));
     // the first boot's backlog arrives before anything of the second
     expect(frames.findIndex((f) => f.b === boots[1])).toBe(first.length);
-    expect(b.of("gap")).toEqual([]);
+    // the frame the first boot was filling when it reset is reported, not silently gone
+    expect(b.of("gap")).toEqual([expect.objectContaining({ b: boots[0], reason: "power", seq: first.length, frames: 1 })]);
   });
 });
