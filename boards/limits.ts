@@ -30,7 +30,7 @@ export const CREDENTIALS_BYTES = 256;
 /**
  * cellrig.gap: one JSON row per pending gap, at most 85 bytes
  * (`[4294967295,4294967295,4294967295,999999999999,1799999999,999999,1799999999,999999,1]`), for
- * the 8 separate losses the reserve allows before the link delivers one.
+ * the 8 rows the store keeps at most (firmware/store/store.ts GAP_ROWS merges beyond that).
  */
 const GAP_FILE_MAX_BYTES = 8 * 86 + 2;
 /** The key that authenticates commands (64 bytes) and the store's sequence marks (firmware/store/marks.ts, 124 bytes). */

@@ -6,7 +6,8 @@ import type { Uplink } from "./uplink/uplink.ts";
 /**
  * The board's health (docs/PROTOCOL.md "health"): memory, error flags, store fill and link state, in
  * the birth and every `health_s` on its own topic. Error flags are collected as the interpreter
- * raises them (and as the link reports what kept it down, e.g. `WIFI_auth_fail`), so a flag raised and cleared between two reports is still reported once. Encoded with
+ * raises them (and as the link reports what kept it down, e.g. `WIFI_auth_fail`, and the store a
+ * Storage write that failed, `STORAGE_FULL`), so a flag raised and cleared between two reports is still reported once. Encoded with
  * the generic deterministic encoder: once a minute, the bytes of a dedicated encoder are not worth it.
  */
 export class Health {
@@ -36,6 +37,8 @@ export class Health {
     this.note(E.getErrorFlags());
     this.note(this.uplink.flags);
     this.uplink.flags = [];
+    if (store.failed) this.note(["STORAGE_FULL"]);
+    store.failed = false;
     return {
       mem: { used: memory.usage, total: memory.total },
       buf: { used: store.used_B(), total: store.total_B() },

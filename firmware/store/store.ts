@@ -50,6 +50,8 @@ const MARK_SPAN_MAX = 4096;
 /** "CRQ1" at offset 0: a write at offset 0 would re-create the file, so no record starts there. */
 const SEGMENT_MAGIC = "CRQ1";
 const FIRST_RECORD = 4;
+/** Rows cellrig.gap holds at most: the Storage reserve (boards/limits.ts GAP_FILE_MAX_BYTES) counts this many. */
+export const GAP_ROWS = 8;
 
 /** The link the store publishes through. */
 export interface StoreLink {
@@ -125,6 +127,8 @@ export class Store {
   private readonly gapWriter = new CborWriter(96);
   private gapId = -1;
   private linkUp = false;
+  /** A Storage write or erase failed (Storage full) since health last looked: health reports STORAGE_FULL. */
+  failed = false;
 
   private readonly ringBytes: Uint8Array;
   private readonly ringView: DataView;
@@ -289,12 +293,15 @@ export class Store {
 
   /** Queues a message; the payload is copied, so the caller may reuse its buffer at once. */
   push(meta: RecordMeta, payload: Uint8Array): void {
+    // With GAP_ROWS gaps pending, a reset could add a row no merge takes (another boot's): records
+    // then go through flash, which a reset keeps, until the gaps are delivered.
+    const ram = this.linkUp && this.gaps.length < GAP_ROWS;
     if (meta.kind === KIND_DATA) {
       this.nextSeq = (meta.seq + 1) >>> 0;
       // the reserve always covers the next frame too: it is being filled and lost with the power
-      if (this.linkUp && (!this.marked || ((meta.seq + 1 - this.markHi) | 0) >= 0)) this.mark(meta.seq, MARK_EVERY, meta.first_us);
+      if (ram && (!this.marked || ((meta.seq + 1 - this.markHi) | 0) >= 0)) this.mark(meta.seq, MARK_EVERY, meta.first_us);
     }
-    if (this.linkUp) {
+    if (ram) {
       if (!this.ringAppend(meta, payload)) {
         this.spill(true);
         if (!this.ringAppend(meta, payload) && !this.flashAppend(meta, payload)) this.lost(meta);
@@ -303,6 +310,7 @@ export class Store {
       return;
     }
     if (!this.flashAppend(meta, payload)) this.lost(meta);
+    this.pump();
   }
 
   /** The link is up: publish gaps, then flash, then RAM, oldest first. */
@@ -368,7 +376,7 @@ export class Store {
         const off = self.offs[i] + STATE_OFFSET;
         if (index >= 0 && self.storageModule.read(name, off, 1) === String.fromCharCode(STATE_PENDING)) {
           self.single[0] = 0;
-          self.storageModule.write(name, self.single, off);
+          self.write(name, self.single, off);
           self.segPending[self.segSlot(index)]--;
           self.flashRecords--;
           // delivered segments free their page at once; the next record opens a new one
@@ -405,10 +413,10 @@ export class Store {
     v.setUint32(8, self.markHi, true);
     v.setUint32(12, Math.floor(first_us / 1e6), true);
     if (self.markSlot === MARK_SLOTS) {
-      self.storageModule.write(MARK_FILE, self.scratch.subarray(0, 4 + MARK_ENTRY), 0, MARK_FILE_BYTES);
+      self.write(MARK_FILE, self.scratch.subarray(0, 4 + MARK_ENTRY), 0, MARK_FILE_BYTES);
       self.markSlot = 0;
     } else {
-      self.storageModule.write(MARK_FILE, self.scratch.subarray(4, 4 + MARK_ENTRY), 4 + self.markSlot * MARK_ENTRY);
+      self.write(MARK_FILE, self.scratch.subarray(4, 4 + MARK_ENTRY), 4 + self.markSlot * MARK_ENTRY);
     }
     self.markSlot++;
   }
@@ -544,17 +552,57 @@ export class Store {
     this.saveGaps();
   }
 
+  /**
+   * Writes the pending gaps to GAP_FILE, GAP_ROWS at most. Beyond that, the oldest gap that has a
+   * later one of the same boot (the gap in flight left alone) takes it in: its seq and frames
+   * widen to span both runs, so every lost frame stays inside a reported gap (frames between the
+   * runs that were delivered are reported too: the host has them, and a gap over them costs
+   * nothing), samples add up and from/until widen. Rows of GAP_ROWS different boots cannot merge;
+   * push() keeps records out of RAM while the gaps are at the cap, so no reset adds another.
+   */
   private saveGaps(): void {
-    if (this.gaps.length === 0) {
-      this.storageModule.erase(GAP_FILE);
-      return;
+    const self = this;
+    const gaps = self.gaps;
+    for (let i = self.gapId >= 0 ? 1 : 0; gaps.length > GAP_ROWS && i < gaps.length; i++) {
+      const a = gaps[i];
+      for (let j = i + 1; j < gaps.length; j++) {
+        const b = gaps[j];
+        if (b.boot !== a.boot) continue;
+        const endA = a.seq + a.frames;
+        const endB = b.seq + b.frames;
+        if (((b.seq - a.seq) | 0) < 0) a.seq = b.seq;
+        a.frames = ((((endB - endA) | 0) > 0 ? endB : endA) - a.seq) >>> 0;
+        a.samples += b.samples;
+        a.from_us = Math.min(a.from_us, b.from_us);
+        a.until_us = Math.max(a.until_us, b.until_us);
+        gaps.splice(j, 1);
+        i--;
+        break;
+      }
     }
-    const rows: number[][] = [];
-    for (let i = 0; i < this.gaps.length; i++) {
-      const g = this.gaps[i];
-      rows.push([g.boot, g.seq, g.frames, g.samples, Math.floor(g.from_us / 1e6), g.from_us % 1e6, Math.floor(g.until_us / 1e6), g.until_us % 1e6, g.reason === "power" ? 1 : 0]);
+    try {
+      if (gaps.length === 0) {
+        self.storageModule.erase(GAP_FILE);
+        return;
+      }
+      const rows: number[][] = [];
+      for (let i = 0; i < gaps.length && i < GAP_ROWS; i++) {
+        const g = gaps[i];
+        rows.push([g.boot, g.seq, g.frames, g.samples, Math.floor(g.from_us / 1e6), g.from_us % 1e6, Math.floor(g.until_us / 1e6), g.until_us % 1e6, g.reason === "power" ? 1 : 0]);
+      }
+      if (!self.storageModule.writeJSON(GAP_FILE, rows)) self.failed = true;
+    } catch (e) {
+      self.failed = true;
     }
-    this.storageModule.writeJSON(GAP_FILE, rows);
+  }
+
+  /** A Storage write that may fail (Storage full): the failure is flagged for health, and the data stays in RAM. */
+  private write(name: string, data: Uint8Array, off: number, size?: number): void {
+    try {
+      if (!this.storageModule.write(name, data, off, size)) this.failed = true;
+    } catch (e) {
+      this.failed = true;
+    }
   }
 
   private segSlot(index: number): number {
@@ -626,6 +674,7 @@ export class Store {
         return true;
       } catch (err) {
         // the flash itself is full (files other than ours took the room): make room and try again
+        self.failed = true;
         self.segWritable = false;
         if (self.segCount === 0) return false;
         self.dropOldest();
