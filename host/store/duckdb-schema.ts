@@ -53,6 +53,15 @@ export const CREATE_TABLES = [
     acknowledged_by VARCHAR,
     acknowledged_ms BIGINT,
     PRIMARY KEY (board, boot, n))`,
+  // Data frames of a boot with no known birth, as received (host/bridge/pending-frames.ts).
+  `CREATE TABLE IF NOT EXISTS pending_frames (
+    board VARCHAR NOT NULL,
+    boot BIGINT NOT NULL,
+    seq BIGINT NOT NULL,
+    rig VARCHAR NOT NULL,
+    payload BLOB NOT NULL,
+    received_ms BIGINT NOT NULL,
+    PRIMARY KEY (board, boot, seq))`,
 ];
 
 /** The batch's frame keys; temporary, so a crash leaves nothing in it to clean up. */

@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { DuckDBAppender, DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { blobValue, DuckDBAppender, DuckDBConnection, DuckDBInstance, listValue, type DuckDBBlobValue, type DuckDBValue } from "@duckdb/node-api";
 import type { Alarm } from "../../protocol/schema/alarm.ts";
 import type { Birth, BirthChannel } from "../../protocol/schema/birth.ts";
 import type { Data } from "../../protocol/schema/data.ts";
@@ -20,6 +20,7 @@ import {
   DEFAULT_SAMPLE_LIMIT,
   type BoardRecord,
   type ChannelSamples,
+  type PendingFrame,
   type SampleQuery,
   type SampleStore,
   type StoredBirth,
@@ -159,26 +160,58 @@ export class DuckDbStore implements SampleStore {
 
   births(): Promise<StoredBirth[]> {
     return this.read(async (connection) => {
-      const reader = await connection.runAndReadAll(
-        `SELECT h.board, h.boot, h.rig, h.t_us, h.profile, h.fw::VARCHAR AS fw, h.clock::VARCHAR AS clock, h.tick_us, h.seq, h.channels::VARCHAR AS channels
-         FROM boards b JOIN births h ON h.board = b.board AND h.boot = b.boot ORDER BY h.board`,
+      const reader = await connection.runAndReadAll(`${SELECT_BIRTH} JOIN boards b ON h.board = b.board AND h.boot = b.boot ORDER BY h.board`);
+      return reader.getRowObjects().map(toStoredBirth);
+    });
+  }
+
+  birthOf(board: string, boot: number): Promise<StoredBirth | undefined> {
+    return this.queue.run(async () => {
+      const reader = await this.opened().connection.runAndReadAll(`${SELECT_BIRTH} WHERE h.board = $board AND h.boot = $boot`, { board, boot: BigInt(boot) });
+      const [row] = reader.getRowObjects();
+      return row === undefined ? undefined : toStoredBirth(row);
+    });
+  }
+
+  writePending(frame: PendingFrame): Promise<void> {
+    return this.queue.run(async () => {
+      await this.opened().connection.run(`INSERT OR IGNORE INTO pending_frames VALUES ($board, $boot, $seq, $rig, $payload, $received_ms)`, {
+        board: frame.board,
+        boot: BigInt(frame.boot),
+        seq: BigInt(frame.seq),
+        rig: frame.rig,
+        payload: blobValue(frame.payload),
+        received_ms: BigInt(Math.round(frame.received_ms)),
+      });
+    });
+  }
+
+  pendingFrames(board?: string, boot?: number): Promise<PendingFrame[]> {
+    return this.queue.run(async () => {
+      const reader = await this.opened().connection.runAndReadAll(
+        `SELECT board, boot, seq, rig, payload, received_ms FROM pending_frames
+         WHERE ($board IS NULL OR board = $board) AND ($boot IS NULL OR boot = $boot) ORDER BY board, boot, seq`,
+        { board: board ?? null, boot: boot === undefined ? null : BigInt(boot) },
       );
       return reader.getRowObjects().map((row) => ({
         rig: String(row.rig),
-        birth: {
-          board: String(row.board),
-          boot: Number(row.boot),
-          channels: JSON.parse(String(row.channels)) as BirthChannel[],
-          clock: JSON.parse(String(row.clock)) as Birth["clock"],
-          fw: JSON.parse(String(row.fw)) as Birth["fw"],
-          profile: String(row.profile),
-          rig: String(row.rig),
-          seq: Number(row.seq),
-          t: Number(row.t_us),
-          tick_us: Number(row.tick_us),
-          v: 1,
-        },
+        board: String(row.board),
+        boot: Number(row.boot),
+        seq: Number(row.seq),
+        payload: (row.payload as DuckDBBlobValue).bytes,
+        received_ms: Number(row.received_ms),
       }));
+    });
+  }
+
+  dropPending(board: string, boot: number, seqs: readonly number[]): Promise<void> {
+    return this.queue.run(async () => {
+      if (seqs.length === 0) return;
+      await this.opened().connection.run(`DELETE FROM pending_frames WHERE board = $board AND boot = $boot AND list_contains($seqs::BIGINT[], seq)`, {
+        board,
+        boot: BigInt(boot),
+        seqs: listValue(seqs.map((s) => BigInt(s))),
+      });
     });
   }
 
@@ -338,6 +371,27 @@ export class DuckDbStore implements SampleStore {
 
 function streamKey(board: string, channel: string): string {
   return `${board}\u0000${channel}`;
+}
+
+const SELECT_BIRTH = `SELECT h.board, h.boot, h.rig, h.t_us, h.profile, h.fw::VARCHAR AS fw, h.clock::VARCHAR AS clock, h.tick_us, h.seq, h.channels::VARCHAR AS channels FROM births h`;
+
+function toStoredBirth(row: Record<string, DuckDBValue>): StoredBirth {
+  return {
+    rig: String(row.rig),
+    birth: {
+      board: String(row.board),
+      boot: Number(row.boot),
+      channels: JSON.parse(String(row.channels)) as BirthChannel[],
+      clock: JSON.parse(String(row.clock)) as Birth["clock"],
+      fw: JSON.parse(String(row.fw)) as Birth["fw"],
+      profile: String(row.profile),
+      rig: String(row.rig),
+      seq: Number(row.seq),
+      t: Number(row.t_us),
+      tick_us: Number(row.tick_us),
+      v: 1,
+    },
+  };
 }
 
 function toStoredSample(row: Record<string, DuckDBValue>): StoredSample {

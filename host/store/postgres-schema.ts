@@ -48,6 +48,15 @@ export const CREATE_TABLES = [
     acknowledged_ms BIGINT,
     PRIMARY KEY (board, boot, n))`,
   "CREATE INDEX IF NOT EXISTS alarms_by_time ON alarms (t_us)",
+  // Data frames of a boot with no known birth, as received (host/bridge/pending-frames.ts).
+  `CREATE TABLE IF NOT EXISTS pending_frames (
+    board TEXT NOT NULL,
+    boot BIGINT NOT NULL,
+    seq BIGINT NOT NULL,
+    rig TEXT NOT NULL,
+    payload BYTEA NOT NULL,
+    received_ms BIGINT NOT NULL,
+    PRIMARY KEY (board, boot, seq))`,
 ];
 
 /** An alarm edge redelivered, or seen by two bridges, is stored once. */

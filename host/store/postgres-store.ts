@@ -9,7 +9,7 @@ import { cborToJson } from "./json.ts";
 import { CREATE_TABLES, INSERT_ALARM, INSERT_BIRTH, INSERT_SAMPLES, TIMESCALE_SETUP, UPSERT_BOARD } from "./postgres-schema.ts";
 import { SerialQueue } from "./serial-queue.ts";
 import { checkSamples } from "./sample-rows.ts";
-import { bucketWidth_us, checkHistoryQuery, DEFAULT_ALARM_LIMIT, DEFAULT_SAMPLE_LIMIT, type BoardRecord, type ChannelSamples, type SampleQuery, type SampleStore, type StoredBirth, type StoredSample } from "./store.ts";
+import { bucketWidth_us, checkHistoryQuery, DEFAULT_ALARM_LIMIT, DEFAULT_SAMPLE_LIMIT, type BoardRecord, type ChannelSamples, type PendingFrame, type SampleQuery, type SampleStore, type StoredBirth, type StoredSample } from "./store.ts";
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -128,25 +128,52 @@ export class PostgresStore implements SampleStore {
 
   births(): Promise<StoredBirth[]> {
     return this.read(async (pool) => {
-      const { rows } = await pool.query(
-        `SELECT h.* FROM boards b JOIN births h ON h.board = b.board AND h.boot = b.boot ORDER BY h.board`,
+      const { rows } = await pool.query(`SELECT h.* FROM boards b JOIN births h ON h.board = b.board AND h.boot = b.boot ORDER BY h.board`);
+      return rows.map(toStoredBirth);
+    });
+  }
+
+  birthOf(board: string, boot: number): Promise<StoredBirth | undefined> {
+    return this.queue.run(async () => {
+      const { rows } = await this.opened().query(`SELECT * FROM births WHERE board = $1 AND boot = $2`, [board, boot]);
+      return rows.length === 0 ? undefined : toStoredBirth(rows[0]);
+    });
+  }
+
+  writePending(frame: PendingFrame): Promise<void> {
+    return this.queue.run(async () => {
+      await this.opened().query(`INSERT INTO pending_frames VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, [
+        frame.board,
+        frame.boot,
+        frame.seq,
+        frame.rig,
+        Buffer.from(frame.payload),
+        Math.round(frame.received_ms),
+      ]);
+    });
+  }
+
+  pendingFrames(board?: string, boot?: number): Promise<PendingFrame[]> {
+    return this.queue.run(async () => {
+      const { rows } = await this.opened().query(
+        `SELECT * FROM pending_frames WHERE ($1::text IS NULL OR board = $1) AND ($2::bigint IS NULL OR boot = $2) ORDER BY board, boot, seq`,
+        [board ?? null, boot ?? null],
       );
       return rows.map((row) => ({
         rig: String(row.rig),
-        birth: {
-          board: String(row.board),
-          boot: Number(row.boot),
-          channels: row.channels as BirthChannel[],
-          clock: row.clock as Birth["clock"],
-          fw: row.fw as Birth["fw"],
-          profile: String(row.profile),
-          rig: String(row.rig),
-          seq: Number(row.seq),
-          t: Number(row.t_us),
-          tick_us: Number(row.tick_us),
-          v: 1 as const,
-        },
+        board: String(row.board),
+        boot: Number(row.boot),
+        seq: Number(row.seq),
+        payload: new Uint8Array(row.payload as Buffer),
+        received_ms: Number(row.received_ms),
       }));
+    });
+  }
+
+  dropPending(board: string, boot: number, seqs: readonly number[]): Promise<void> {
+    return this.queue.run(async () => {
+      if (seqs.length === 0) return;
+      await this.opened().query(`DELETE FROM pending_frames WHERE board = $1 AND boot = $2 AND seq = ANY($3::bigint[])`, [board, boot, [...seqs]]);
     });
   }
 
@@ -296,6 +323,25 @@ export class PostgresStore implements SampleStore {
     if (this.pool === undefined) throw new Error(`PostgreSQL store ${redacted(this.url)} is not open (call open() first)`);
     return this.pool;
   }
+}
+
+function toStoredBirth(row: Record<string, unknown>): StoredBirth {
+  return {
+    rig: String(row.rig),
+    birth: {
+      board: String(row.board),
+      boot: Number(row.boot),
+      channels: row.channels as BirthChannel[],
+      clock: row.clock as Birth["clock"],
+      fw: row.fw as Birth["fw"],
+      profile: String(row.profile),
+      rig: String(row.rig),
+      seq: Number(row.seq),
+      t: Number(row.t_us),
+      tick_us: Number(row.tick_us),
+      v: 1 as const,
+    },
+  };
 }
 
 function toStoredSample(row: { t_us: string; raw: number; value: number }): StoredSample {

@@ -49,6 +49,22 @@ export interface StoredBirth {
 }
 
 /**
+ * A data frame the bridge cannot read yet: no birth of its boot is known (the boot never reached
+ * the broker, or its birth has not arrived). Kept as received, keyed by (board, boot, seq), until
+ * a birth of that boot turns it into samples.
+ */
+export interface PendingFrame {
+  rig: string;
+  board: string;
+  boot: number;
+  seq: number;
+  /** The data message's CBOR payload, unchanged. */
+  payload: Uint8Array;
+  /** Host time of its first arrival, ms. */
+  received_ms: number;
+}
+
+/**
  * Where the bridge keeps births and samples. Writes may be buffered until `flush()`; when `flush()`
  * resolves, every write made before it is committed and survives a crash (the bridge acknowledges
  * messages to the broker only then). Reads see every write made before them. Writing the same
@@ -58,7 +74,15 @@ export interface SampleStore {
   open(): Promise<void>;
   /** Every board's latest birth, so a restarted bridge can read frames that arrive before the retained births. */
   births(): Promise<StoredBirth[]>;
+  /** The birth of one boot of a board, whether or not it is the latest. */
+  birthOf(board: string, boot: number): Promise<StoredBirth | undefined>;
   writeBirth(rig: string, board: string, birth: Birth): Promise<void>;
+  /** Keeps a frame that cannot be read yet, once per (board, boot, seq); committed when it resolves. */
+  writePending(frame: PendingFrame): Promise<void>;
+  /** Frames kept by writePending, of one board (and boot) or all, in (board, boot, seq) order. */
+  pendingFrames(board?: string, boot?: number): Promise<PendingFrame[]>;
+  /** Forgets pending frames once their samples are committed; committed when it resolves. */
+  dropPending(board: string, boot: number, seqs: readonly number[]): Promise<void>;
   writeFrame(rig: string, board: string, frame: Data, samples: ChannelSamples[]): Promise<void>;
   flush(): Promise<void>;
   close(): Promise<void>;
