@@ -35,6 +35,8 @@ const MAX_BOOTS = 16;
  */
 export class BoardRegistry {
   private readonly boards = new Map<string, BoardState>();
+  /** Births of recent boots per board, the current one included: frames of an earlier boot are read with their own. */
+  private readonly births = new Map<string, Map<number, Birth>>();
   private readonly sequences: SequenceTracker | undefined;
   private readonly clockOptions: ClockFitOptions;
 
@@ -65,7 +67,22 @@ export class BoardRegistry {
       state.clock.add(birth.t, received_ms);
     } else if (previous?.lastSeen_ms !== undefined) state.lastSeen_ms = previous.lastSeen_ms;
     this.boards.set(board, state);
+    this.rememberBirth(board, birth);
     return state;
+  }
+
+  /** The birth of one boot of the board, if it is the current one or a recent one this registry saw. */
+  birthOf(board: string, boot: number): Birth | undefined {
+    return this.births.get(board)?.get(boot);
+  }
+
+  /** Keeps the birth of an earlier boot (read back from storage) without making it the current one. */
+  rememberBirth(board: string, birth: Birth): void {
+    let boots = this.births.get(board);
+    if (boots === undefined) this.births.set(board, (boots = new Map()));
+    boots.delete(birth.boot);
+    boots.set(birth.boot, birth);
+    if (boots.size > MAX_BOOTS) boots.delete(boots.keys().next().value!);
   }
 
   /**
@@ -75,6 +92,7 @@ export class BoardRegistry {
   restore(rig: string, board: string, birth: Birth): void {
     if (!this.boards.has(board)) {
       this.boards.set(board, { rig, board, birth, online: false, boots: [birth.boot], clock: new ClockFitter(this.clockOptions), alarms: new Map(), alarmNumbers: new Map(), recoveryRequests: 0 });
+      this.rememberBirth(board, birth);
     }
   }
 

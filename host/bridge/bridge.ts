@@ -10,7 +10,8 @@ import type { CommandKeys } from "./command-keys.ts";
 import { CommandSender } from "./command-sender.ts";
 import { ACK_DEFERRED, DeferredAcks, type HeldAck } from "./deferred-ack.ts";
 import type { BridgeEvent, BridgeListener, LiveSamples } from "./events.ts";
-import { ingest, type IngestContext, type IngestCounts } from "./ingest.ts";
+import { ingest, resolveStoredPending, type IngestContext, type IngestCounts } from "./ingest.ts";
+import { PendingBoots } from "./pending-frames.ts";
 import { Quarantine, type Rejection } from "./quarantine.ts";
 import { ReorderWindow, type RecoveryRequest, type ReorderWindowOptions } from "./reorder-window.ts";
 import { SequenceTracker, type SequenceStats } from "./sequence-tracker.ts";
@@ -103,7 +104,7 @@ export function bridgeSubscriptions(group?: string): string[] {
  */
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const listeners = new Set<BridgeListener>();
-  const counts: IngestCounts = { received: 0, framesStored: 0, samplesStored: 0, ignored: {} };
+  const counts: IngestCounts = { received: 0, framesStored: 0, samplesStored: 0, framesHeld: 0, framesResolved: 0, ignored: {} };
   const quarantine = new Quarantine(options.quarantineSize);
   const faults: BridgeStats["faults"] = { listener: 0, flush: 0, recovery: 0 };
   const sequences = new SequenceTracker();
@@ -135,6 +136,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     quarantine,
     counts,
     reorder: new ReorderWindow(options.reorder),
+    pending: new PendingBoots(),
     requestRebirth: (rig, board) => {
       const now = Date.now();
       if (now - (lastRebirth_ms.get(board) ?? -Infinity) < REBIRTH_INTERVAL_ms) return;
@@ -158,6 +160,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const onSample = options.onSample;
   if (onSample !== undefined) listeners.add((event) => event.type === "samples" && onSample(event));
   for (const { rig, birth } of await options.store.births()) ctx.boards.restore(rig, birth.board, birth);
+  await resolveStoredPending(ctx);
 
   const mqttVersion = options.mqttVersion ?? 5;
   if (options.group !== undefined && mqttVersion !== 5) {

@@ -3,11 +3,14 @@ import { decodeMessage } from "../../protocol/decode/message.ts";
 import { toPhysical } from "../../protocol/decode/physical.ts";
 import type { DecodeError } from "../../protocol/decode/result.ts";
 import { sampleTimes_us } from "../../protocol/decode/sample-times.ts";
+import type { Birth } from "../../protocol/schema/birth.ts";
 import type { Data } from "../../protocol/schema/data.ts";
 import { parseTopic, type Topic } from "../../protocol/schema/topics.ts";
+import { topic as dataTopic } from "../../protocol/wire/topics.ts";
 import type { ChannelSamples, SampleStore } from "../store/store.ts";
-import type { BoardRegistry, BoardState } from "./board-registry.ts";
+import type { BoardRegistry } from "./board-registry.ts";
 import type { BridgeEvent, LiveChannel } from "./events.ts";
+import type { PendingBoots } from "./pending-frames.ts";
 import type { Quarantine } from "./quarantine.ts";
 import type { ReorderWindow } from "./reorder-window.ts";
 import type { SequenceTracker } from "./sequence-tracker.ts";
@@ -17,6 +20,10 @@ export interface IngestCounts {
   received: number;
   framesStored: number;
   samplesStored: number;
+  /** Data frames of a boot with no known birth, kept in the store as received (pending-frames.ts). */
+  framesHeld: number;
+  /** Kept frames read and stored once a birth of their boot arrived. */
+  framesResolved: number;
   /** Messages of kinds this bridge does not store (commands, its own or another host's), by kind. */
   ignored: Record<string, number>;
 }
@@ -37,6 +44,8 @@ export interface IngestContext {
   reorder?: ReorderWindow;
   /** Asks a board for its birth: its frames name a boot this bridge has no birth for. */
   requestRebirth?: (rig: string, board: string) => void;
+  /** Frames kept until a birth of their boot arrives; without it such frames are refused (tests of refusal only). */
+  pending?: PendingBoots;
 }
 
 /** Handles one MQTT message. Never throws: bad input and failed writes end up in the quarantine. */
@@ -94,6 +103,36 @@ async function ingestBirth(ctx: IngestContext, topic: Topic, payload: Uint8Array
   await ctx.store.writeBirth(topic.rig, topic.board, birth);
   ctx.emit({ type: "birth", rig: topic.rig, board: topic.board, birth });
   emitStatus(ctx, topic.board);
+  if (ctx.pending?.waiting(topic.board, birth.boot)) await resolvePending(ctx, topic.rig, topic.board, birth);
+}
+
+/**
+ * At startup: loads which boots have frames kept, and reads those whose birth is stored already
+ * (a crash came between their samples and their removal, or another bridge stored the birth).
+ */
+export async function resolveStoredPending(ctx: IngestContext): Promise<void> {
+  for (const { rig, board, boot } of await ctx.pending!.load(ctx.store)) {
+    const stored = await ctx.store.birthOf(board, boot);
+    if (stored !== undefined) await resolvePending(ctx, rig, board, stored.birth);
+  }
+}
+
+/** Stores the frames kept for this boot, read with its birth (pending-frames.ts). */
+export async function resolvePending(ctx: IngestContext, rig: string, board: string, birth: Birth): Promise<void> {
+  const topicName = dataTopic(rig, board, "data");
+  const { resolved } = await ctx.pending!.resolve(ctx.store, board, birth, async (kept) => {
+    const decoded = decodeMessage("data", kept.payload, { birth });
+    if (!decoded.ok) {
+      ctx.quarantine.add(topicName, kept.payload, decoded.error);
+      return false;
+    }
+    const samples = convert(decoded.message, birth);
+    await ctx.store.writeFrame(rig, board, decoded.message, samples);
+    ctx.counts.samplesStored += samples.reduce((sum, s) => sum + s.value.length, 0);
+    return true;
+  });
+  ctx.counts.framesResolved += resolved;
+  ctx.counts.framesStored += resolved;
 }
 
 function nowOf(ctx: IngestContext): number {
@@ -180,18 +219,35 @@ function ingestDeath(ctx: IngestContext, topic: Topic, payload: Uint8Array, reje
 async function ingestData(ctx: IngestContext, topic: Topic, payload: Uint8Array, reject: Reject): Promise<void> {
   const board = ctx.boards.get(topic.board);
   const now = nowOf(ctx);
-  if (board === undefined) {
-    ctx.requestRebirth?.(topic.rig, topic.board);
-    return reject({ code: "no_birth", message: `data from board "${topic.board}" before any birth; its samples cannot be read without the birth's channels and calibration` });
+  let decoded = decodeMessage("data", payload, board === undefined ? {} : { birth: board.birth });
+  let birth = board?.birth;
+  // Not the current boot (or no birth yet): an earlier boot's frames forwarded from flash are read
+  // with that boot's birth; frames of a boot with no birth anywhere are kept until one comes.
+  if (board === undefined || (!decoded.ok && decoded.error.code === "unknown_boot")) {
+    if (!decoded.ok) decoded = decodeMessage("data", payload, {});
+    if (!decoded.ok) return reject(decoded.error);
+    birth = await birthOf(ctx, topic.board, decoded.message.b);
+    if (birth === undefined) {
+      ctx.requestRebirth?.(topic.rig, topic.board);
+      if (ctx.pending === undefined) {
+        return reject(board === undefined
+          ? { code: "no_birth", message: `data from board "${topic.board}" before any birth; its samples cannot be read without the birth's channels and calibration` }
+          : { code: "unknown_boot", message: `data frame is from boot ${decoded.message.b} but board "${topic.board}" has no birth of that boot` });
+      }
+      await ctx.pending.hold(ctx.store, topic.rig, topic.board, decoded.message, payload, now);
+      ctx.counts.framesHeld++;
+      return;
+    }
+    decoded = decodeMessage("data", payload, { birth });
   }
-  const decoded = decodeMessage("data", payload, { birth: board.birth });
   if (!decoded.ok) {
     if (decoded.error.code === "unknown_boot") ctx.requestRebirth?.(topic.rig, topic.board);
     return reject(decoded.error);
   }
+  const frameBirth = birth!;
   const frame = decoded.message;
   ctx.boards.seen(topic.board, now);
-  const samples = convert(frame, board);
+  const samples = convert(frame, frameBirth);
   // Written even when the tracker has seen it: a redelivery after a failed commit must reach storage,
   // and the store keeps one copy of each (board, boot, seq).
   await ctx.store.writeFrame(topic.rig, topic.board, frame, samples);
@@ -216,7 +272,7 @@ async function ingestData(ctx: IngestContext, topic: Topic, payload: Uint8Array,
   }
   if (ctx.listening?.() === false) return;
   const live: LiveChannel[] = samples.map((s, i) => {
-    const channel = board.birth.channels[i]!;
+    const channel = frameBirth.channels[i]!;
     return { channel: s.channel, quantity: channel.quantity, unit: channel.unit, t_us: Array.from(s.t_us), raw: Array.from(s.raw), value: Array.from(s.value) };
   });
   ctx.emit({ type: "samples", rig: topic.rig, board: topic.board, boot: frame.b, seq: frame.s, channels: live });
@@ -228,10 +284,20 @@ interface ConvertedSamples extends ChannelSamples {
   value: Float64Array;
 }
 
-/** Raw codes, sample times and physical values per channel, with the birth's timing and calibration. */
-function convert(frame: Data, board: BoardState): ConvertedSamples[] {
-  return board.birth.channels.map((channel, i) => {
+/** Raw codes, sample times and physical values per channel, with the timing and calibration of the frame's birth. */
+function convert(frame: Data, birth: Birth): ConvertedSamples[] {
+  return birth.channels.map((channel, i) => {
     const raw = decodeSamples(frame.c[i]!);
-    return { channel: channel.id, t_us: sampleTimes_us(frame, board.birth, i), raw, value: toPhysical(raw, channel.cal) };
+    return { channel: channel.id, t_us: sampleTimes_us(frame, birth, i), raw, value: toPhysical(raw, channel.cal) };
   });
+}
+
+/** The birth of (board, boot): in memory if recent, else from the store (then remembered). */
+async function birthOf(ctx: IngestContext, board: string, boot: number): Promise<Birth | undefined> {
+  const known = ctx.boards.birthOf(board, boot);
+  if (known !== undefined) return known;
+  const stored = await ctx.store.birthOf(board, boot);
+  if (stored === undefined) return undefined;
+  ctx.boards.rememberBirth(board, stored.birth);
+  return stored.birth;
 }

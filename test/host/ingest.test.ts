@@ -24,7 +24,7 @@ describe("ingest", () => {
       boards: new BoardRegistry(),
       sequences: new SequenceTracker(),
       quarantine: new Quarantine(),
-      counts: { received: 0, framesStored: 0, samplesStored: 0, ignored: {} },
+      counts: { received: 0, framesStored: 0, samplesStored: 0, framesHeld: 0, framesResolved: 0, ignored: {} },
       emit: (event) => events.push(event),
     };
   });

@@ -32,7 +32,7 @@ describe("board registry through ingest", () => {
       boards: new BoardRegistry(sequences),
       sequences,
       quarantine: new Quarantine(),
-      counts: { received: 0, framesStored: 0, samplesStored: 0, ignored: {} },
+      counts: { received: 0, framesStored: 0, samplesStored: 0, framesHeld: 0, framesResolved: 0, ignored: {} },
       emit: (event) => events.push(event),
       now_ms: () => now_ms,
       reorder: new ReorderWindow({ window_ms: 1000 }),
