@@ -21,9 +21,11 @@ export interface LedgerRow {
   duplicated: number;
   /** Recorded samples whose frame storage holds (by boot and sequence number): should equal rows − duplicated. */
   storedByFrame: number;
+  /** Recorded samples not stored, in frames the store keeps as received: no birth of their boot is known, so they cannot be read yet. */
+  held: number;
   /** Recorded samples not stored, in frames a gap message of the board covers. */
   reportedLost: number;
-  /** Recorded samples neither stored nor covered by a gap message. */
+  /** Recorded samples neither stored, held nor covered by a gap message. */
   silentlyLost: number;
   /** Frames in storage that the board did not record (by boot and sequence number). */
   unexpectedFrames: number;
@@ -90,17 +92,19 @@ function covered(gaps: Gap[], boot: number, seq: number): boolean {
  * its gap messages, or lost silently; so is the frame a brown-out left open (under the sequence
  * number it would have had). The last boot's open frame was still being filled when the run ended.
  */
-export function ledgerRow(board: string, boots: BootFrames[], stored: StoredFrames, sampleRows: SampleRows, reports: GapReport[]): LedgerRow {
+export function ledgerRow(board: string, boots: BootFrames[], stored: StoredFrames, sampleRows: SampleRows, reports: GapReport[], pending: StoredFrames = new Map()): LedgerRow {
   const { rows, duplicated } = sampleRows;
   const gaps = reports.filter((g) => g.board === board).map((g) => g.gap);
   let recorded = 0;
   let storedByFrame = 0;
+  let held = 0;
   let reportedLost = 0;
   let silentlyLost = 0;
   let unexpectedFrames = 0;
   const account = (boot: number, seq: number, samples: number, isStored: boolean) => {
     recorded += samples;
     if (isStored) storedByFrame += samples;
+    else if (pending.get(boot)?.includes(seq)) held += samples;
     else if (covered(gaps, boot, seq)) reportedLost += samples;
     else silentlyLost += samples;
   };
@@ -115,7 +119,7 @@ export function ledgerRow(board: string, boots: BootFrames[], stored: StoredFram
     if (i < boots.length - 1 && b.openSamples > 0) account(b.boot, b.frames, b.openSamples, false);
   });
   for (const [boot, seqs] of stored) if (!recordedBoots.has(boot)) unexpectedFrames += seqs.length;
-  return { board, recorded, rows, duplicated, storedByFrame, reportedLost, silentlyLost, unexpectedFrames, gapMessages: gaps.length, boots: boots.length };
+  return { board, recorded, rows, duplicated, storedByFrame, held, reportedLost, silentlyLost, unexpectedFrames, gapMessages: gaps.length, boots: boots.length };
 }
 
 export function ledgerTotal(rows: LedgerRow[]): LedgerRow {
@@ -126,6 +130,7 @@ export function ledgerTotal(rows: LedgerRow[]): LedgerRow {
     rows: sum((r) => r.rows),
     duplicated: sum((r) => r.duplicated),
     storedByFrame: sum((r) => r.storedByFrame),
+    held: sum((r) => r.held),
     reportedLost: sum((r) => r.reportedLost),
     silentlyLost: sum((r) => r.silentlyLost),
     unexpectedFrames: sum((r) => r.unexpectedFrames),
@@ -139,6 +144,7 @@ const COLUMNS: [string, (r: LedgerRow) => string | number][] = [
   ["recorded", (r) => r.recorded],
   ["stored", (r) => r.rows - r.duplicated],
   ["duplicated", (r) => r.duplicated],
+  ["held", (r) => r.held],
   ["reported lost", (r) => r.reportedLost],
   ["silently lost", (r) => r.silentlyLost],
   ["gap msgs", (r) => r.gapMessages],

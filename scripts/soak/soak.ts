@@ -102,7 +102,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await store.close();
   }
   const frames = await storedFrames(databasePath, sim.serials);
-  const ledger = sim.serials.map((serial, i) => ledgerRow(serial, bootFrames(counts[i]!, sim.config), frames.get(serial)!, rows[i]!, host.gaps()));
+  const pending = await storedFrames(databasePath, sim.serials, "pending_frames");
+  const ledger = sim.serials.map((serial, i) => ledgerRow(serial, bootFrames(counts[i]!, sim.config), frames.get(serial)!, rows[i]!, host.gaps(), pending.get(serial)!));
   return {
     schedule,
     ledger,

@@ -70,7 +70,7 @@ describe.skipIf(skip)("short soak under faults", () => {
     for (const row of result.ledger) {
       expect(row.unexpectedFrames, row.board).toBe(0);
       expect(row.rows - row.duplicated, row.board).toBe(row.storedByFrame);
-      expect(row.storedByFrame + row.reportedLost + row.silentlyLost, row.board).toBe(row.recorded);
+      expect(row.storedByFrame + row.held + row.reportedLost + row.silentlyLost, row.board).toBe(row.recorded);
     }
   });
 
