@@ -10,6 +10,7 @@ import { FrameBatch, type NewStream } from "./duckdb-batch.ts";
 import { ChunkPool } from "./duckdb-sample-chunk.ts";
 import { CREATE_BATCH_TABLE, CREATE_TABLES, LEFTOVER_INCOMING_CHECK, MERGE_LEFTOVER_INCOMING, MIGRATE_OLD_LAYOUT, OLD_LAYOUT_CHECK } from "./duckdb-schema.ts";
 import { toAlarmRecord } from "./alarm-rows.ts";
+import { toStoredBirth } from "./birth-rows.ts";
 import { cborToJson } from "./json.ts";
 import { checkSamples } from "./sample-rows.ts";
 import { SerialQueue } from "./serial-queue.ts";
@@ -161,7 +162,7 @@ export class DuckDbStore implements SampleStore {
   births(): Promise<StoredBirth[]> {
     return this.read(async (connection) => {
       const reader = await connection.runAndReadAll(`${SELECT_BIRTH} JOIN boards b ON h.board = b.board AND h.boot = b.boot ORDER BY h.board`);
-      return reader.getRowObjects().map(toStoredBirth);
+      return reader.getRowObjects().map((row) => toStoredBirth(row, fromJsonText));
     });
   }
 
@@ -169,7 +170,7 @@ export class DuckDbStore implements SampleStore {
     return this.queue.run(async () => {
       const reader = await this.opened().connection.runAndReadAll(`${SELECT_BIRTH} WHERE h.board = $board AND h.boot = $boot`, { board, boot: BigInt(boot) });
       const [row] = reader.getRowObjects();
-      return row === undefined ? undefined : toStoredBirth(row);
+      return row === undefined ? undefined : toStoredBirth(row, fromJsonText);
     });
   }
 
@@ -375,25 +376,9 @@ function streamKey(board: string, channel: string): string {
 
 const SELECT_BIRTH = `SELECT h.board, h.boot, h.rig, h.t_us, h.profile, h.fw::VARCHAR AS fw, h.clock::VARCHAR AS clock, h.tick_us, h.seq, h.channels::VARCHAR AS channels FROM births h`;
 
-function toStoredBirth(row: Record<string, DuckDBValue>): StoredBirth {
-  return {
-    rig: String(row.rig),
-    birth: {
-      board: String(row.board),
-      boot: Number(row.boot),
-      channels: JSON.parse(String(row.channels)) as BirthChannel[],
-      clock: JSON.parse(String(row.clock)) as Birth["clock"],
-      fw: JSON.parse(String(row.fw)) as Birth["fw"],
-      profile: String(row.profile),
-      rig: String(row.rig),
-      seq: Number(row.seq),
-      t: Number(row.t_us),
-      tick_us: Number(row.tick_us),
-      v: 1,
-    },
-  };
-}
-
 function toStoredSample(row: Record<string, DuckDBValue>): StoredSample {
   return { t_us: Number(row.t_us), raw: Number(row.raw), value: Number(row.value) };
 }
+
+/** DuckDB returns JSON columns as text. */
+const fromJsonText = (text: unknown): unknown => JSON.parse(String(text));

@@ -5,6 +5,7 @@ import type { Data } from "../../protocol/schema/data.ts";
 import type { AlarmQuery, AlarmRecord, ExportQuery, ExportTable, History, HistoryQuery } from "../bridge/api-types.ts";
 import { exportTable } from "../export/export-table.ts";
 import { toAlarmRecord } from "./alarm-rows.ts";
+import { toStoredBirth } from "./birth-rows.ts";
 import { cborToJson } from "./json.ts";
 import { CREATE_TABLES, INSERT_ALARM, INSERT_BIRTH, INSERT_SAMPLES, TIMESCALE_SETUP, UPSERT_BOARD } from "./postgres-schema.ts";
 import { SerialQueue } from "./serial-queue.ts";
@@ -129,14 +130,14 @@ export class PostgresStore implements SampleStore {
   births(): Promise<StoredBirth[]> {
     return this.read(async (pool) => {
       const { rows } = await pool.query(`SELECT h.* FROM boards b JOIN births h ON h.board = b.board AND h.boot = b.boot ORDER BY h.board`);
-      return rows.map(toStoredBirth);
+      return rows.map((row) => toStoredBirth(row, asParsed));
     });
   }
 
   birthOf(board: string, boot: number): Promise<StoredBirth | undefined> {
     return this.queue.run(async () => {
       const { rows } = await this.opened().query(`SELECT * FROM births WHERE board = $1 AND boot = $2`, [board, boot]);
-      return rows.length === 0 ? undefined : toStoredBirth(rows[0]);
+      return rows.length === 0 ? undefined : toStoredBirth(rows[0], asParsed);
     });
   }
 
@@ -325,25 +326,6 @@ export class PostgresStore implements SampleStore {
   }
 }
 
-function toStoredBirth(row: Record<string, unknown>): StoredBirth {
-  return {
-    rig: String(row.rig),
-    birth: {
-      board: String(row.board),
-      boot: Number(row.boot),
-      channels: row.channels as BirthChannel[],
-      clock: row.clock as Birth["clock"],
-      fw: row.fw as Birth["fw"],
-      profile: String(row.profile),
-      rig: String(row.rig),
-      seq: Number(row.seq),
-      t: Number(row.t_us),
-      tick_us: Number(row.tick_us),
-      v: 1 as const,
-    },
-  };
-}
-
 function toStoredSample(row: { t_us: string; raw: number; value: number }): StoredSample {
   return { t_us: Number(row.t_us), raw: Number(row.raw), value: Number(row.value) };
 }
@@ -358,3 +340,6 @@ export function redacted(url: string): string {
     return "(unparsable URL)";
   }
 }
+
+/** pg returns JSONB columns parsed. */
+const asParsed = (value: unknown): unknown => value;

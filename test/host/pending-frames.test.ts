@@ -56,31 +56,19 @@ async function restarted(store: SampleStore): Promise<IngestContext> {
 interface Engine {
   name: string;
   missing?: string;
-  /** A fresh, empty store; `reopen` gives the same data through a new connection (a restarted bridge). */
-  create(): Promise<{ store: SampleStore; reopen: () => Promise<SampleStore> }>;
+  /** A fresh, empty database; the function gives a new store on it each call (a restarted bridge). */
+  create(): Promise<() => SampleStore>;
   stop(): Promise<void>;
 }
 
 function duckdb(): Engine {
   const dirs: string[] = [];
-  let n = 0;
   return {
     name: "DuckDB",
     async create() {
       const dir = mkdtempSync(join(tmpdir(), "cellrig-pending-"));
       dirs.push(dir);
-      const path = join(dir, `store-${n++}.duckdb`);
-      const store = new DuckDbStore({ path });
-      await store.open();
-      return {
-        store,
-        reopen: async () => {
-          await store.close();
-          const again = new DuckDbStore({ path });
-          await again.open();
-          return again;
-        },
-      };
+      return () => new DuckDbStore({ path: join(dir, "store.duckdb") });
     },
     async stop() {
       for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -101,20 +89,26 @@ function postgres(): Engine {
       const pool = new Pool({ connectionString: url });
       await pool.query("DROP TABLE IF EXISTS samples, births, boards, pending_frames, alarms");
       await pool.end();
-      const store = new PostgresStore({ url });
-      await store.open();
-      return {
-        store,
-        reopen: async () => {
-          await store.close();
-          const again = new PostgresStore({ url });
-          await again.open();
-          return again;
-        },
-      };
+      return () => new PostgresStore({ url });
     },
     async stop() {
       await database?.stop();
+    },
+  };
+}
+
+/** An open store, and how to close it and open the same data again. */
+async function opened(engine: Engine): Promise<{ store: SampleStore; reopen: () => Promise<SampleStore> }> {
+  const make = await engine.create();
+  const store = make();
+  await store.open();
+  return {
+    store,
+    reopen: async () => {
+      await store.close();
+      const again = make();
+      await again.open();
+      return again;
     },
   };
 }
@@ -129,7 +123,7 @@ for (const engine of [duckdb(), postgres()]) {
     }, 30_000);
 
     it("reads a frame of an earlier boot, arriving after the new birth, with the earlier boot's channels and calibration", async () => {
-      const { store, reopen } = await engine.create();
+      const { store, reopen } = await opened(engine);
       let ctx = context(store);
       await ingest(ctx, topic("birth"), encode(oldBirth));
       await ingest(ctx, topic("birth"), encode(newBirth));
@@ -151,7 +145,7 @@ for (const engine of [duckdb(), postgres()]) {
     });
 
     it("keeps a frame of a boot with no birth anywhere, through a restart, and stores it once when the birth comes", async () => {
-      const { store, reopen } = await engine.create();
+      const { store, reopen } = await opened(engine);
       const ctx = context(store);
       await ingest(ctx, topic("birth"), encode(newBirth));
       const frame = encode(makeData(oldBirth, 50));
@@ -179,7 +173,7 @@ for (const engine of [duckdb(), postgres()]) {
     });
 
     it("reads kept frames at startup when their birth is stored already, without storing a frame twice", async () => {
-      const { store, reopen } = await engine.create();
+      const { store, reopen } = await opened(engine);
       const ctx = context(store);
       await ingest(ctx, topic("data"), encode(makeData(oldBirth, 50)));
       // A crash after the samples were committed and before the kept frame was removed.
