@@ -1,7 +1,7 @@
 import { Encoder } from "cbor-x";
 import fc from "fast-check";
 import { startEmbeddedBroker } from "../../host/broker/embedded.ts";
-import { startBoard, syntheticRig } from "../../test/firmware/support/board-rig.ts";
+import { startBoard, syntheticRig } from "../fixtures/board-rig.ts";
 import { editTree, sampled, spliceBytes, spliceEdit, valueEdit } from "./generate.ts";
 import { hexOf, settledHeap_B, Tally, type SurfaceReport } from "./tally.ts";
 

@@ -4,7 +4,7 @@ import { decodeMessage } from "../../protocol/decode/message.ts";
 import type { Gap } from "../../protocol/schema/gap.ts";
 import { parseTopic } from "../../protocol/schema/topics.ts";
 import type { HostFaults } from "../../sim/faults.ts";
-import { startBridgeProcess, type BridgeProcess } from "../../test/host/bridge-process.ts";
+import { startBridgeProcess, type BridgeProcess } from "../fixtures/bridge-process.ts";
 import { startRestartableBroker, type BrokerKind } from "./broker.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../host/broker/embedded.ts";
 import type { Messages } from "../../protocol/decode/message.ts";
-import { startBoard, syntheticRig, type BoardUnderTest } from "./support/board-rig.ts";
+import { startBoard, syntheticRig, type BoardUnderTest } from "../../scripts/fixtures/board-rig.ts";
 
 // Edge alarms through the bundle: synthetic signals cross each rule's threshold on a known schedule,
 // and every rule is published once when raised and once when cleared, alternately.

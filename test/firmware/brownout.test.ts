@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../host/broker/embedded.ts";
 import type { Messages } from "../../protocol/decode/message.ts";
-import { START_s, startBoard, syntheticRig, type BoardUnderTest } from "./support/board-rig.ts";
+import { START_s, startBoard, syntheticRig, type BoardUnderTest } from "../../scripts/fixtures/board-rig.ts";
 
 // A brown-out takes the store's RAM ring with it. Through the bundle: frames still waiting for the
 // broker's acknowledgement (a 2.5 s one-way link delay keeps several in RAM) and a backlog in flash

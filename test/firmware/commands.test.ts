@@ -2,7 +2,7 @@ import { encode } from "cbor-x";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../host/broker/embedded.ts";
 import type { Messages } from "../../protocol/decode/message.ts";
-import { startBoard, syntheticRig, type BoardUnderTest } from "./support/board-rig.ts";
+import { startBoard, syntheticRig, type BoardUnderTest } from "../../scripts/fixtures/board-rig.ts";
 
 // Command round trips through the bundle: a host publishes each op on the board's cmd topic and the
 // board answers with an ack carrying the command's id; persisted changes survive a reboot.

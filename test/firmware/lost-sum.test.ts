@@ -6,7 +6,7 @@ import type { Messages } from "../../protocol/decode/message.ts";
 import { QUALITY_LOW_OPTICAL_SUM } from "../../protocol/wire/data-frame.ts";
 import { Ads1115Twin } from "../../sim/chips/ads1115.ts";
 import { PsdTwin } from "../../sim/chips/photodiodes.ts";
-import { START_s, startBoard, type BoardUnderTest } from "./support/board-rig.ts";
+import { START_s, startBoard, type BoardUnderTest } from "../../scripts/fixtures/board-rig.ts";
 
 // The lost-optical-sum edge alarm through the bundle: a lateral PSD (10 mm, 100 kΩ amplifiers, a
 // 20 µA spot: A + B = 2 V) on an ADS1115, whose beam walks off the detector from 20 s to 40 s of the

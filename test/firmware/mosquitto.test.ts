@@ -1,6 +1,6 @@
 import { decode } from "cbor-x";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBoard, syntheticRig, type BoardUnderTest } from "./support/board-rig.ts";
+import { startBoard, syntheticRig, type BoardUnderTest } from "../../scripts/fixtures/board-rig.ts";
 import { mosquittoMissing, startMosquitto, type Mosquitto } from "./support/mosquitto.ts";
 
 // The firmware bundle on a simulated board talking to a real Mosquitto on loopback: its data

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../host/broker/embedded.ts";
-import { startBoard, syntheticRig, type BoardUnderTest } from "./support/board-rig.ts";
+import { startBoard, syntheticRig, type BoardUnderTest } from "../../scripts/fixtures/board-rig.ts";
 
 // The store's limits, through the built bundle: an outage longer than the flash holds ends in gap
 // messages that account for exactly what was dropped, and a reboot in the middle of an outage keeps

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../host/broker/embedded.ts";
-import { startBoard, syntheticRig, type BoardUnderTest } from "./support/board-rig.ts";
+import { startBoard, syntheticRig, type BoardUnderTest } from "../../scripts/fixtures/board-rig.ts";
 
 // The store's limits, through the built bundle: the gap file keeps at most 8 rows (the Storage
 // reserve, boards/limits.ts, counts that many) however many resets come before the broker

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../host/broker/embedded.ts";
 import { decodeSamples } from "../../protocol/decode/block.ts";
-import { startBoard, syntheticRig, START_s, type BoardUnderTest } from "./support/board-rig.ts";
+import { startBoard, syntheticRig, START_s, type BoardUnderTest } from "../../scripts/fixtures/board-rig.ts";
 
 // Acceptance of the store and forward: a simulated 8-channel 10 Hz run through a 10-minute broker
 // outage loses no sample. The bundle runs in the simulator, publishes with its own MQTT client to

@@ -5,7 +5,7 @@ import type { Messages } from "../../protocol/decode/message.ts";
 import { simProfile } from "../../sim/board-profile.ts";
 import { SimFlash } from "../../sim/runtime/flash.ts";
 import { setAccessPoint } from "../../sim/runtime/wifi.ts";
-import { startBoard, syntheticRig, type BoardUnderTest } from "./support/board-rig.ts";
+import { startBoard, syntheticRig, type BoardUnderTest } from "../../scripts/fixtures/board-rig.ts";
 
 // Wi-Fi boards join the configured access point before MQTT connects: the SSID comes from the rig,
 // the password from cellrig.json as `cellrig flash` writes it. A refused join is printed with the

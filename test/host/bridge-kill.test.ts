@@ -4,7 +4,7 @@ import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckDbStore } from "../../host/store/duckdb-store.ts";
-import { startBridgeProcess, type BridgeProcess } from "./bridge-process.ts";
+import { startBridgeProcess, type BridgeProcess } from "../../scripts/fixtures/bridge-process.ts";
 import { boardId, expectedSamples, knownBirth, knownFrame, topicOf } from "./known-frames.ts";
 import { mosquittoMissing, skipWithout, startMosquitto, type Service } from "./services.ts";
 import { encode } from "../../scripts/fixtures/messages.ts";

@@ -9,7 +9,7 @@ import { TAG_BYTES } from "../../protocol/wire/command.ts";
 import { simProfile } from "../../sim/board-profile.ts";
 import { KEY_FILE, provisionedFlash } from "../../sim/provision.ts";
 import { loadBoardProfile } from "../../boards/profile.ts";
-import { startBoard, syntheticRig, type BoardUnderTest } from "../firmware/support/board-rig.ts";
+import { startBoard, syntheticRig, type BoardUnderTest } from "../../scripts/fixtures/board-rig.ts";
 
 // Signed commands through the built bundle on a simulated board holding its key in Storage: the
 // host's CommandSender signs, the board's crypto (the simulator's twin of require("crypto")) checks.
