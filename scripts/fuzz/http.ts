@@ -1,10 +1,11 @@
 import { Agent, request } from "node:http";
 import fc from "fast-check";
 import type { Bridge } from "../../host/bridge/bridge.ts";
-import type { BoardStatus, BridgeControl } from "../../host/bridge/api-types.ts";
+import type { BridgeControl } from "../../host/bridge/api-types.ts";
 import type { SampleStore } from "../../host/store/store.ts";
 import { GET_ROUTES, POST_ROUTES } from "../../host/web/api.ts";
 import { startWebServer, type WebServer } from "../../host/web/server.ts";
+import { oneBoardBridge } from "../fixtures/one-board-bridge.ts";
 import { ODD_VALUES, sampled } from "./generate.ts";
 import { settledHeap_B, Tally, type SurfaceReport } from "./tally.ts";
 
@@ -19,18 +20,7 @@ const TOKEN = "fuzz-token-0123456789abcdef";
 const HANG_ms = 5000;
 
 function standIns(): { bridge: Bridge & BridgeControl; store: SampleStore } {
-  const status = { rig: "rig-a", board: "b1", online: true, boot: 7, boots: [7], firmware: { version: "1", build: "x" }, profile: "linux", frames: { received: 0, lost: 0, duplicated: 0, late: 0, recoveryRequests: 0 }, alarms: [] } as unknown as BoardStatus;
-  const bridge = {
-    addListener: () => () => {},
-    boards: () => [],
-    stats: () => ({}),
-    rejections: () => [],
-    registry: () => [status],
-    sendCommand: async () => ({ b: 7, v: 1, id: 1, ok: true, code: "ok", message: "" }),
-    acknowledgeAlarm: async (board: string, key: string) => {
-      throw new Error(`board "${board}" has no alarm ${JSON.stringify(key)}`);
-    },
-  } as unknown as Bridge & BridgeControl;
+  const { bridge } = oneBoardBridge();
   // every query of the store finds nothing
   const store = new Proxy({}, { get: (_t, name) => (name === "then" ? undefined : async () => (name === "history" ? { buckets: [] } : [])) }) as SampleStore;
   return { bridge, store };

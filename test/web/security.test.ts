@@ -1,34 +1,19 @@
 import { get } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { Bridge } from "../../host/bridge/bridge.ts";
-import type { BoardStatus, BridgeControl, CommandRequest } from "../../host/bridge/api-types.ts";
+import type { BoardStatus } from "../../host/bridge/api-types.ts";
 import type { SampleStore } from "../../host/store/store.ts";
 import { startWebServer, type WebServer } from "../../host/web/server.ts";
+import { oneBoardBridge } from "../../scripts/fixtures/one-board-bridge.ts";
 
 // Who may reach the dashboard: loopback by default, a token anywhere else, the token for every
 // API call once one is set, and commands only from the dashboard's own origin.
 
 const TOKEN = "0123456789abcdef-token";
 
-/** A bridge with one board that acknowledges every command, and an empty store: enough to exercise access rules. */
+/** The one-board bridge and an empty store: enough to exercise access rules. */
 function fakes() {
-  const sent: { rig: string; board: string; command: CommandRequest }[] = [];
-  const status = { rig: "rig-a", board: "b1", online: true, boot: 7, boots: [7], firmware: { version: "1.2.3", build: "abc" }, profile: "linux", frames: { received: 0, lost: 0, duplicated: 0, late: 0, recoveryRequests: 0, reported: 0 }, alarms: [] } as BoardStatus;
-  const bridge = {
-    addListener: () => () => {},
-    boards: () => [],
-    stats: () => ({}),
-    rejections: () => [],
-    registry: () => [status],
-    async sendCommand(rig: string, board: string, command: CommandRequest) {
-      sent.push({ rig, board, command });
-      return { b: 7, v: 1 as const, id: 41, ok: true, code: "ok", message: "" };
-    },
-    acknowledgeAlarm: async () => {
-      throw new Error("no such alarm");
-    },
-  } as unknown as Bridge & BridgeControl;
+  const { bridge, sent } = oneBoardBridge();
   const store = { boards: async () => [] } as unknown as SampleStore;
   return { bridge, store, sent };
 }
