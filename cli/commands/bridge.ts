@@ -67,6 +67,7 @@ stays with the broker for the next start.`,
         ...(values.group === undefined ? {} : { group: values.group }),
         login,
         ...(values.keys === undefined ? {} : { commandKeys: new CommandKeys(values.keys) }),
+        onFault: (message) => console.error(`${new Date().toISOString()}  ${message}`),
       });
       stops.push(() => running.stop());
       console.log(`bridge      ${values.broker} as ${values["client-id"]}${values.group === undefined ? "" : `, group ${values.group}`}`);

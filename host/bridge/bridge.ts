@@ -54,6 +54,8 @@ export interface BridgeOptions {
   login?: BrokerLogin;
   /** Command keys: commands to a board with a key are signed for its current boot. */
   commandKeys?: CommandKeys;
+  /** Told of each failure counted in `faults`, as a sentence for the operator's log. */
+  onFault?: (message: string) => void;
 }
 
 export interface BridgeStats extends IngestCounts {
@@ -107,6 +109,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const counts: IngestCounts = { received: 0, framesStored: 0, samplesStored: 0, framesHeld: 0, framesResolved: 0, ignored: {} };
   const quarantine = new Quarantine(options.quarantineSize);
   const faults: BridgeStats["faults"] = { listener: 0, flush: 0, recovery: 0 };
+  const fault = (kind: "listener" | "flush" | "recovery", message: string) => {
+    faults[kind]++;
+    faults.last = message;
+    options.onFault?.(message);
+  };
   const sequences = new SequenceTracker();
   let recoveryRequests = 0;
   // Set once the MQTT client exists; commands are only sent after the bridge connected.
@@ -119,14 +126,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const command = request.kind === "resend" ? ({ op: "resend_from", b: request.boot, seq: request.from } as const) : ({ op: "rebirth" } as const);
     commands.send(rig, request.board, command, options.recoveryTimeout_ms ?? 10_000).then(
       (ack) => {
-        if (ack.ok) return;
-        faults.recovery++;
-        faults.last = `board "${request.board}" refused ${command.op}: ${ack.code} ${ack.message}`;
+        if (!ack.ok) fault("recovery", `board "${request.board}" refused ${command.op}: ${ack.code} ${ack.message}`);
       },
-      (err: unknown) => {
-        faults.recovery++;
-        faults.last = errorText(err);
-      },
+      (err: unknown) => fault("recovery", errorText(err)),
     );
   };
   const ctx: IngestContext = {
@@ -151,8 +153,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           listener(event);
         } catch (err) {
           // A faulty listener must not stop ingestion.
-          faults.listener++;
-          faults.last = `a live listener threw: ${errorText(err)}`;
+          fault("listener", `a live listener threw: ${errorText(err)}`);
         }
       }
     },
@@ -212,8 +213,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
             acked += acks.release(batch);
           },
           (err: unknown) => {
-            faults.flush++;
-            faults.last = `committing buffered samples failed: ${errorText(err)}; the broker will redeliver them`;
+            fault("flush", `committing buffered samples failed: ${errorText(err)}; the broker will redeliver them`);
             acks.redeliver();
           },
         ),

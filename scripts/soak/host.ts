@@ -1,3 +1,4 @@
+import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { decodeMessage } from "../../protocol/decode/message.ts";
@@ -27,7 +28,7 @@ export interface SoakHost extends HostFaults {
   /** Stops the bridge cleanly (commit, acknowledge), the listener and the broker. */
   close(): Promise<void>;
   /** Bridge counters as its API reports them, or undefined while it is down. */
-  bridgeStats(): Promise<{ received: number; rejected: Record<string, number> } | undefined>;
+  bridgeStats(): Promise<{ received: number; rejected: Record<string, number>; faults: Record<string, unknown> } | undefined>;
   brokerPort: number;
   restarts: { broker: number; bridge: number };
 }
@@ -36,6 +37,8 @@ export interface SoakHost extends HostFaults {
 export const DATABASE = "soak.duckdb";
 const BRIDGE_CLIENT = "soak-bridge";
 const GAP_CLIENT = "soak-gaps";
+/** The output of every bridge process of the run, in the soak's folder. */
+export const BRIDGE_LOG = "bridge.log";
 /** The bridge has taken everything when its received count stays put this long. */
 const SETTLED_ms = 2000;
 const SETTLE_LIMIT_ms = 300_000;
@@ -45,6 +48,9 @@ export async function startSoakHost(kind: BrokerKind, dir: string, log: (line: s
   const url = broker.url;
   const bridgeArgs = ["--broker", url, "--mqtt", String(broker.mqttVersion), "--store", `duckdb:${join(dir, DATABASE)}`, "--client-id", BRIDGE_CLIENT];
   let bridge: BridgeProcess | undefined = await startBridgeProcess(bridgeArgs);
+  // Each bridge process's output goes to one file, so a failure it reported can be read after the run.
+  let bridges = 1;
+  const keepOutput = (ended: BridgeProcess, how: string) => appendFileSync(join(dir, BRIDGE_LOG), `--- bridge ${bridges} (${how})\n${ended.output()}`);
 
   const seen = new Set<string>();
   const gaps: GapReport[] = [];
@@ -75,7 +81,7 @@ export async function startSoakHost(kind: BrokerKind, dir: string, log: (line: s
     if (bridge === undefined) return undefined;
     try {
       const response = await fetch(`${bridge.http}/api/stats`);
-      return (await response.json()) as { received: number; rejected: Record<string, number> };
+      return (await response.json()) as { received: number; rejected: Record<string, number>; faults: Record<string, unknown> };
     } catch {
       return undefined;
     }
@@ -97,7 +103,9 @@ export async function startSoakHost(kind: BrokerKind, dir: string, log: (line: s
     },
     killBridge() {
       then("killing the bridge", async () => {
-        await bridge?.kill();
+        if (bridge === undefined) return;
+        await bridge.kill();
+        keepOutput(bridge, "killed");
         bridge = undefined;
       });
     },
@@ -105,6 +113,7 @@ export async function startSoakHost(kind: BrokerKind, dir: string, log: (line: s
       then("starting the bridge", async () => {
         if (bridge !== undefined) return;
         bridge = await startBridgeProcess(bridgeArgs);
+        bridges++;
         restarts.bridge++;
       });
     },
@@ -118,9 +127,13 @@ export async function startSoakHost(kind: BrokerKind, dir: string, log: (line: s
         // A bridge started while the broker was down gave up; one that died is started again.
         if (bridge !== undefined && bridge.child.exitCode !== null) {
           log(`the bridge had exited (${bridge.child.exitCode}):\n${bridge.output().slice(-2000)}`);
+          keepOutput(bridge, `exited ${bridge.child.exitCode}`);
           bridge = undefined;
         }
-        bridge ??= await startBridgeProcess(bridgeArgs);
+        if (bridge === undefined) {
+          bridge = await startBridgeProcess(bridgeArgs);
+          bridges++;
+        }
         await new Promise((resolve) => setTimeout(resolve, 250));
         const received = (await bridgeStats())?.received ?? -1;
         if (received !== last) {
@@ -128,7 +141,7 @@ export async function startSoakHost(kind: BrokerKind, dir: string, log: (line: s
           since_ms = Date.now();
         } else if (received >= 0 && Date.now() - since_ms >= SETTLED_ms) {
           const stats = await bridgeStats();
-          log(`bridge settled: ${received} messages received since its last start, refused: ${JSON.stringify(stats?.rejected ?? {})}`);
+          log(`bridge settled: ${received} messages received since its last start, refused: ${JSON.stringify(stats?.rejected ?? {})}, faults: ${JSON.stringify(stats?.faults ?? {})} (every bridge's output: ${BRIDGE_LOG})`);
           return;
         }
       }
@@ -136,7 +149,10 @@ export async function startSoakHost(kind: BrokerKind, dir: string, log: (line: s
     },
     async close() {
       await pending;
-      await bridge?.stop();
+      if (bridge !== undefined) {
+        await bridge.stop();
+        keepOutput(bridge, "stopped");
+      }
       bridge = undefined;
       await listener.endAsync();
       await broker.stop();
